@@ -16,7 +16,7 @@ export interface EmbeddedOptions {
   database: string;
   /** Trade durability for speed: only for throwaway test clusters. */
   ephemeral?: boolean;
-  onLog?: (line: string) => void;
+  onLog?: (line: unknown) => void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -25,6 +25,7 @@ export default async function setup(project: TestProject) {
   let stopEmbedded = async () => {};
   if (!adminUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'society-mailer-test-'));
+    await chmod(dir, 0o755); // the cluster may run as the postgres user
     const pg = await startEmbeddedPostgres({
       dir: join(dir, 'pg'),
       port: await freePort(),
