@@ -1,0 +1,107 @@
+import mjml2html from 'mjml';
+import { EMAILS_DIR } from './emailsDir.ts';
+import { footerMarks, footerMjml, nameFallback } from './footer.ts';
+import { htmlToText } from './htmlToText.ts';
+import { CONSTANTS, escapeHtml, SLOTS, unknownPlaceholders } from './placeholders.ts';
+import { splitAtPlaceholders } from './split.ts';
+import type { CompileInput, CompileResult, MjmlIssue } from './types.ts';
+
+const KNOWN = [...SLOTS, ...CONSTANTS];
+const LANGUAGE = /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i;
+
+/**
+ * Compiles a campaign's MJML once: checks placeholders, adds the mandatory
+ * footer before `</mj-body>`, validates strictly, converts to text, and
+ * splits both parts for the per-recipient join. Bad content is an error
+ * value naming lines, never a throw.
+ */
+export async function compileCampaign(input: CompileInput): Promise<CompileResult> {
+  const language = input.language && LANGUAGE.test(input.language) ? input.language : 'en';
+  const unknown = unknownPlaceholders(input.mjml, KNOWN);
+  if (unknown.length > 0) return { ok: false, type: 'unknown-placeholder', errors: unknown };
+
+  const document = withFooter(input.mjml, language, footerMjml(language, input.topicLabel, input.footer));
+  if (typeof document !== 'string') return { ok: false, type: 'invalid-mjml', errors: [document] };
+
+  const compiled = await toHtml(document);
+  if (!compiled.ok) return { ok: false, type: 'invalid-mjml', errors: compiled.errors };
+  const html = compiled.html;
+  const text = htmlToText(html);
+
+  const visibleHtml = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<!--[\s\S]*$/, '');
+  const marks = footerMarks(input.footer);
+  if (!marks.html.every((m) => visibleHtml.includes(m)) || !marks.text.every((m) => text.includes(m))) {
+    return {
+      ok: false,
+      type: 'footer-hidden',
+      message: 'The content hides the mandatory footer (an unclosed comment or raw HTML before </mj-body>?)',
+    };
+  }
+  // Partials pulled in by mj-include were not in the content checked above.
+  const late = [...unknownPlaceholders(html, KNOWN), ...unknownPlaceholders(text, KNOWN)];
+  if (late.length > 0) return { ok: false, type: 'unknown-placeholder', errors: late };
+
+  const societyName = input.footer.societyName;
+  return {
+    ok: true,
+    template: {
+      language,
+      html: splitAtPlaceholders(html, { society_name: escapeHtml(societyName) }),
+      text: splitAtPlaceholders(text, { society_name: societyName }),
+      nameFallback: nameFallback(language),
+    },
+  };
+}
+
+/**
+ * The content as a full document with the footer inserted before its last
+ * `</mj-body>` and `lang` set. Edits stay on existing lines, so mjml's line
+ * numbers still point into the content as written.
+ */
+function withFooter(content: string, language: string, footer: string): string | MjmlIssue {
+  const bodyEnd = content.lastIndexOf('</mj-body>');
+  if (bodyEnd === -1) {
+    return { line: 1, message: 'The content has no <mj-body>…</mj-body>', tagName: 'mj-body' };
+  }
+  let doc = `${content.slice(0, bodyEnd)}${footer}${content.slice(bodyEnd)}`;
+  const root = /<mjml(\s[^>]*)?>/.exec(doc);
+  if (!root) return `<mjml lang="${language}">${doc}</mjml>`;
+  const attributes = (root[1] ?? '').replace(/\slang\s*=\s*("[^"]*"|'[^']*')/, '');
+  doc = `${doc.slice(0, root.index)}<mjml${attributes} lang="${language}">${doc.slice(root.index + root[0].length)}`;
+  return doc;
+}
+
+type HtmlResult = { ok: true; html: string } | { ok: false; errors: MjmlIssue[] };
+
+async function toHtml(document: string): Promise<HtmlResult> {
+  try {
+    const result = await mjml2html(document, {
+      validationLevel: 'strict',
+      keepComments: false,
+      // Partials in emails/ only: mjml denies includes outside includePath.
+      ignoreIncludes: false,
+      // No web fonts: loading one from a font host would tell it who opened the message.
+      fonts: {},
+      filePath: EMAILS_DIR,
+      includePath: EMAILS_DIR,
+      mjmlConfigPath: EMAILS_DIR,
+    });
+    if (result.errors.length > 0) return { ok: false, errors: result.errors.map(issue) };
+    return { ok: true, html: result.html };
+  } catch (error) {
+    // Strict validation throws a ValidationError carrying the issues.
+    const issues = (error as { errors?: unknown }).errors;
+    if (Array.isArray(issues)) return { ok: false, errors: issues.map(issue) };
+    // mjml threw on input it could not take at all: still the content's fault.
+    const message = String((error as Error).message).replaceAll(EMAILS_DIR, 'emails');
+    return { ok: false, errors: [{ line: 0, message, tagName: 'mjml' }] };
+  }
+}
+
+function issue(e: { line?: unknown; message?: unknown; tagName?: unknown }): MjmlIssue {
+  return {
+    line: typeof e.line === 'number' ? e.line : 0,
+    message: String(e.message ?? 'invalid MJML'),
+    tagName: String(e.tagName ?? ''),
+  };
+}
