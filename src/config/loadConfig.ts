@@ -28,7 +28,10 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: port.default(54329),
   /** Real SES: set SES_REGION (credentials come from the usual AWS chain). Unset: a local SES endpoint. */
-  SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
+  SES_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+    .optional(),
   SES_ENDPOINT: url.optional(),
   SES_LOCAL_PORT: port.default(8005),
   SES_CONFIGURATION_SET: z.string().min(1).default('society-mailer'),

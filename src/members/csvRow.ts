@@ -52,7 +52,8 @@ export function checkHeader(header: readonly string[]): CsvProblem[] {
     seen.add(column);
   }
   for (const required of ['email', 'name']) {
-    if (!seen.has(required)) problems.push({ column: required, message: `required column "${required}" is missing` });
+    if (!seen.has(required))
+      problems.push({ column: required, message: `required column "${required}" is missing` });
   }
   return problems;
 }

@@ -45,7 +45,11 @@ class Rollback extends Error {}
  * batches; only the addresses and ids seen so far are remembered, to catch a
  * person listed twice.
  */
-export async function importMembersCsv(db: Db, input: Readable, options: ImportOptions): Promise<ImportReport> {
+export async function importMembersCsv(
+  db: Db,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const report: ImportReport = {
     rows: 0,
     invalid: 0,
@@ -68,9 +72,13 @@ export async function importMembersCsv(db: Db, input: Readable, options: ImportO
     await db.transaction(async (tx) => {
       let batch: SourcedMember[] = [];
       const flush = async () => {
-        const outcome = await upsertMembers(tx, batch, { source: 'import', actor: `import:${options.label}` });
+        const outcome = await upsertMembers(tx, batch, {
+          source: 'import',
+          actor: `import:${options.label}`,
+        });
         batch = [];
-        for (const p of outcome.problems) problem({ line: p.ref, column: toColumn(p.field), message: p.message });
+        for (const p of outcome.problems)
+          problem({ line: p.ref, column: toColumn(p.field), message: p.message });
         report.invalid += outcome.problems.length;
         report.inserted += outcome.inserted;
         report.updated += outcome.updated;

@@ -57,6 +57,9 @@ export const memberInput = z.strictObject({
   status: z.enum(MEMBER_STATUSES).default('active'),
   joinedOn: isoDate.optional(),
   renewedOn: isoDate.optional(),
-  consents: z.array(consentInput).max(TOPICS.length * CHANNELS.length).optional(),
+  consents: z
+    .array(consentInput)
+    .max(TOPICS.length * CHANNELS.length)
+    .optional(),
 });
 export type MemberInput = z.infer<typeof memberInput>;

@@ -45,9 +45,13 @@ describe('members import', () => {
   });
 
   it('refuses an unknown column before reading rows', async () => {
-    const report = await importMembersCsv(t.db, Readable.from(['email,name,favourite_colour\na@b.org,A,blue\n']), {
-      label: 'typo.csv',
-    });
+    const report = await importMembersCsv(
+      t.db,
+      Readable.from(['email,name,favourite_colour\na@b.org,A,blue\n']),
+      {
+        label: 'typo.csv',
+      },
+    );
     expect(report.applied).toBe(false);
     expect(report.problems).toEqual([
       { line: 1, column: 'favourite_colour', message: 'unknown column "favourite_colour"' },
@@ -63,7 +67,9 @@ describe('members import', () => {
       );
     const first = await importMembersCsv(t.db, file(), { label: 'good.csv' });
     expect(first).toMatchObject({ applied: true, rows: 2, invalid: 0, inserted: 2, consentEntries: 4 });
-    const ledger = await t.sql<{ external_id: string; topic: string; channel: string; granted: boolean; source: string; day: string }[]>`
+    const ledger = await t.sql<
+      { external_id: string; topic: string; channel: string; granted: boolean; source: string; day: string }[]
+    >`
       select m.external_id, e.topic, e.channel, e.granted, e.source, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day
         from consent_events e join members m on m.id = e.member_id order by m.external_id, e.topic, e.channel`;
     expect(ledger.find((e) => e.external_id === 'M-1' && e.topic === 'society-news')).toMatchObject({
@@ -83,10 +89,14 @@ describe('members import', () => {
   });
 
   it('matches by external id, else by normalised email, and a dry run changes nothing', async () => {
-    const dry = await importMembersCsv(t.db, csv('M-1,ada@example.org,Ada King,GB,en,active,2020-01-05,2025-01-05,,,'), {
-      label: 'dry.csv',
-      dryRun: true,
-    });
+    const dry = await importMembersCsv(
+      t.db,
+      csv('M-1,ada@example.org,Ada King,GB,en,active,2020-01-05,2025-01-05,,,'),
+      {
+        label: 'dry.csv',
+        dryRun: true,
+      },
+    );
     expect(dry).toMatchObject({ applied: false, updated: 1, inserted: 0 });
     const [ada] = await t.sql`select name from members where external_id = 'M-1'`;
     expect(ada!.name).toBe('Ada Lovelace');
@@ -95,7 +105,8 @@ describe('members import', () => {
       label: 'email.csv',
     });
     expect(byEmail).toMatchObject({ applied: true, updated: 1, inserted: 0 });
-    const [alan] = await t.sql`select name, external_id, status from members where email_normalized = 'alan@example.org'`;
+    const [alan] =
+      await t.sql`select name, external_id, status from members where email_normalized = 'alan@example.org'`;
     expect(alan).toEqual({ name: 'Alan M. Turing', external_id: 'M-2', status: 'active' });
   });
 
