@@ -41,7 +41,10 @@ function compile(node: Segment): Compiled {
   if ('not' in node) {
     const inner = compile(node.not);
     // `is not true` turns an unknown into true: not(false-ish) is true.
-    return { sql: inner.nullable ? sql`(${inner.sql}) is not true` : sql`not (${inner.sql})`, nullable: false };
+    return {
+      sql: inner.nullable ? sql`(${inner.sql}) is not true` : sql`not (${inner.sql})`,
+      nullable: false,
+    };
   }
   return condition(node);
 }
@@ -83,6 +86,8 @@ function condition(c: Condition): Compiled {
     case 'between':
       return { sql: sql`${ref} between ${value(c.from)} and ${value(c.to)}`, nullable };
     default:
-      throw new Error(`cannot compile segment: unknown operator ${JSON.stringify((c as { op: unknown }).op)}`);
+      throw new Error(
+        `cannot compile segment: unknown operator ${JSON.stringify((c as { op: unknown }).op)}`,
+      );
   }
 }

@@ -37,9 +37,10 @@ const dateCondition: fc.Arbitrary<Condition> = dateField.chain((field) =>
       op: fc.constantFrom('eq' as const, 'neq' as const, 'before' as const, 'after' as const),
       value: dates,
     }),
-    fc
-      .tuple(dates, dates)
-      .map(([a, b]) => ({ field, op: 'between' as const, from: a < b ? a : b, to: a < b ? b : a })),
+    fc.tuple(dates, dates).map((pair) => {
+      const [from, to] = pair.sort() as [string, string];
+      return { field, op: 'between' as const, from, to };
+    }),
   ),
 );
 

@@ -9,7 +9,7 @@ export interface MemberAttributes {
   chapter?: string | null;
   membershipType?: string | null;
   language?: string;
-  status?: 'active' | 'lapsed' | 'resigned' | 'deceased';
+  status?: string;
   joinedOn?: string | null;
   renewedOn?: string | null;
 }
@@ -95,4 +95,11 @@ export async function recipientIds(db: Tx, campaignId: number): Promise<number[]
     sql`select member_id::int from campaign_recipients where campaign_id = ${campaignId} order by member_id`,
   );
   return rows.map((r) => r.member_id);
+}
+
+export async function emailOf(db: Tx, memberId: number): Promise<string> {
+  const [row] = await db.execute<{ e: string }>(
+    sql`select email_normalized as e from members where id = ${memberId}`,
+  );
+  return row!.e;
 }
