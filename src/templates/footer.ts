@@ -23,14 +23,14 @@ const WORDING: Record<FooterLanguage, Wording> = {
   fr: {
     why: (society, topic) =>
       `Vous recevez ce message parce que vous êtes membre de ${society} et avez choisi de recevoir ${topic} par e-mail.`,
-    unsubscribe: (topic) => `Se désabonner de ${topic} en un clic`,
+    unsubscribe: (topic) => `Ne plus recevoir ${topic} (désabonnement en un clic)`,
     preferences: 'Gérer vos préférences de messages',
     nameFallback: 'membre',
   },
   es: {
     why: (society, topic) =>
       `Recibe este mensaje porque es miembro de ${society} y eligió recibir ${topic} por correo electrónico.`,
-    unsubscribe: (topic) => `Darse de baja de ${topic} con un clic`,
+    unsubscribe: (topic) => `Dejar de recibir ${topic} (baja con un clic)`,
     preferences: 'Gestionar sus preferencias de correo',
     nameFallback: 'miembro',
   },
@@ -80,8 +80,15 @@ export function footerMjml(language: string, topicLabel: string, settings: Foote
   );
 }
 
-/** What must survive compiling, in the visible HTML and in the text, for the footer to count as shown. */
-export function footerMarks(settings: FooterSettings): { html: string[]; text: string[] } {
+/**
+ * What must survive compiling, in the visible HTML and in the text, for the
+ * footer to count as shown. `textPlaceholder` writes a placeholder as the
+ * text part carries it.
+ */
+export function footerMarks(
+  settings: FooterSettings,
+  textPlaceholder: (name: string) => string,
+): { html: string[]; text: string[] } {
   const lastLine =
     settings.postalAddress
       .split(/\r?\n/)
@@ -90,6 +97,6 @@ export function footerMarks(settings: FooterSettings): { html: string[]; text: s
       .at(-1) ?? '';
   return {
     html: ['href="{{unsubscribe_url}}"', 'href="{{preferences_url}}"', escapeHtml(lastLine)],
-    text: ['{{unsubscribe_url}}', '{{preferences_url}}', lastLine],
+    text: [textPlaceholder('unsubscribe_url'), textPlaceholder('preferences_url'), lastLine],
   };
 }

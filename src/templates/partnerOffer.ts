@@ -90,12 +90,13 @@ function isWebUrl(value: string): boolean {
 }
 
 /**
- * The sanitised body may not close its `<mj-text>` or open MJML of its own,
- * nor form a placeholder: those characters become entities.
+ * The sanitised body may not close its `<mj-text>`, open MJML of its own,
+ * open a comment that would swallow the footer, nor form a placeholder:
+ * those characters become entities.
  */
 function fenceBody(html: string): string {
   return html
-    .replace(/<(\/?mj)/gi, '&lt;$1')
+    .replace(/<(\/?mj|!)/gi, '&lt;$1')
     .replace(/\{/g, '&#123;')
     .replace(/\}/g, '&#125;');
 }

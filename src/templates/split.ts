@@ -1,19 +1,25 @@
 import { SLOTS } from './placeholders.ts';
 import type { SplitText } from './types.ts';
 
-const KNOWN = /\{\{\s*([a-z_]+)\s*\}\}/g;
+/** `{{ name }}` as written in content and left in place by mjml. */
+export const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
 
 /**
  * Splits compiled output once into literal parts and slots, baking in the
- * compile-time constants, so each recipient costs one join. Placeholders
- * outside SLOTS and `constants` must have been rejected before.
+ * compile-time constants, so each recipient costs one join. `pattern`
+ * captures a placeholder's name; names outside SLOTS and `constants` must
+ * have been rejected before.
  */
-export function splitAtPlaceholders(source: string, constants: Readonly<Record<string, string>>): SplitText {
+export function splitAtPlaceholders(
+  source: string,
+  constants: Readonly<Record<string, string>>,
+  pattern: RegExp = PLACEHOLDER,
+): SplitText {
   const parts: string[] = [];
   const slots: number[] = [];
   let literal = '';
   let from = 0;
-  for (const match of source.matchAll(KNOWN)) {
+  for (const match of source.matchAll(pattern)) {
     const name = match[1]!;
     literal += source.slice(from, match.index);
     from = match.index + match[0].length;
