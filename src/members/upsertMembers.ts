@@ -53,7 +53,7 @@ const COLUMNS = [
 ] as const;
 const UPDATABLE = COLUMNS.filter((c) => c !== 'email_normalized');
 const RECORD_TYPE = sql.raw(
-  COLUMNS.map((c) => `${c} ${c.endsWith('_on') ? 'date' : 'text'}`).join(', ') + ', ref int, target bigint',
+  `${COLUMNS.map((c) => `${c} ${c.endsWith('_on') ? 'date' : 'text'}`).join(', ')}, ref int, target bigint`,
 );
 const list = (cols: readonly string[], prefix = '') => sql.raw(cols.map((c) => prefix + c).join(', '));
 
