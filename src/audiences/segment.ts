@@ -120,8 +120,18 @@ const node: z.ZodType<Segment> = z.unknown().transform((input, ctx): Segment => 
 });
 
 const groups = {
-  all: strict({ all: z.array(z.lazy(() => node), { error: '"all" must be a list' }) }),
-  any: strict({ any: z.array(z.lazy(() => node), { error: '"any" must be a list' }) }),
+  all: strict({
+    all: z.array(
+      z.lazy(() => node),
+      { error: '"all" must be a list' },
+    ),
+  }),
+  any: strict({
+    any: z.array(
+      z.lazy(() => node),
+      { error: '"any" must be a list' },
+    ),
+  }),
   not: strict({ not: z.lazy(() => node) }),
 };
 
@@ -176,11 +186,13 @@ function exceedsLimits(input: unknown): string | undefined {
       if (seen.conditions > SEGMENT_LIMITS.conditions) {
         return `a segment may hold at most ${SEGMENT_LIMITS.conditions} conditions`;
       }
-      if (seen.values > SEGMENT_LIMITS.values) return `a segment may hold at most ${SEGMENT_LIMITS.values} values`;
+      if (seen.values > SEGMENT_LIMITS.values)
+        return `a segment may hold at most ${SEGMENT_LIMITS.values} values`;
       return undefined;
     }
     const children = Array.isArray(o.all) ? o.all : Array.isArray(o.any) ? o.any : 'not' in o ? [o.not] : [];
-    if (++seen.groups > SEGMENT_LIMITS.groups) return `a segment may hold at most ${SEGMENT_LIMITS.groups} groups`;
+    if (++seen.groups > SEGMENT_LIMITS.groups)
+      return `a segment may hold at most ${SEGMENT_LIMITS.groups} groups`;
     for (const child of children) {
       const problem = walk(child, depth + 1);
       if (problem) return problem;
@@ -209,7 +221,10 @@ export function parseSegment(input: unknown): ParsedSegment {
   if (result.success) return { type: 'ok', segment: result.data };
   return {
     type: 'invalid',
-    issues: result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    issues: result.error.issues.map((i) => ({
+      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message: i.message,
+    })),
   };
 }
 

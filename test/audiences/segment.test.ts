@@ -14,7 +14,12 @@ describe('parseSegment', () => {
         { field: 'country', op: 'in', values: ['FR', 'DE'] },
         { field: 'status', op: 'eq', value: 'active' },
         { field: 'language', op: 'not-in', values: ['en', 'deu'] },
-        { any: [{ field: 'chapter', op: 'neq', value: 'Paris' }, { not: { field: 'membershipType', op: 'eq', value: 'student' } }] },
+        {
+          any: [
+            { field: 'chapter', op: 'neq', value: 'Paris' },
+            { not: { field: 'membershipType', op: 'eq', value: 'student' } },
+          ],
+        },
         { field: 'joinedOn', op: 'before', value: '2020-02-29' },
         { field: 'renewedOn', op: 'between', from: '2023-01-01', to: '2023-12-31' },
       ],
@@ -70,13 +75,17 @@ describe('parseSegment', () => {
     expect(problems({ field: 'renewedOn', op: 'between', from: '2024-01-01', to: '2023-01-01' })).toBe(
       'to: "from" must not be after "to"',
     );
-    expect(problems({ field: 'country', op: 'in', values: [] })).toBe('values: "values" must hold at least one value');
+    expect(problems({ field: 'country', op: 'in', values: [] })).toBe(
+      'values: "values" must hold at least one value',
+    );
     expect(problems({ field: 'country', op: 'eq', values: ['FR'] })).toContain('unknown key "values"');
   });
 
   it('refuses input that is not a segment at all', () => {
     for (const input of [null, 42, 'everyone', [], [{ all: [] }]]) {
-      expect(problems(input)).toContain('must be a condition { field, op, … } or a group { all | any | not }');
+      expect(problems(input)).toContain(
+        'must be a condition { field, op, … } or a group { all | any | not }',
+      );
     }
   });
 
@@ -98,9 +107,16 @@ describe('parseSegment', () => {
     expect(problems({ any: Array(SEGMENT_LIMITS.groups + 1).fill({ all: [] }) })).toBe(
       `a segment may hold at most ${SEGMENT_LIMITS.groups} groups`,
     );
-    const countries = Array.from({ length: 260 }, (_, i) => String.fromCharCode(65 + (i % 26), 65 + Math.floor(i / 26)));
+    const countries = Array.from({ length: 260 }, (_, i) =>
+      String.fromCharCode(65 + (i % 26), 65 + Math.floor(i / 26)),
+    );
     expect(
-      problems({ any: [{ field: 'country', op: 'in', values: countries }, { field: 'country', op: 'in', values: countries }] }),
+      problems({
+        any: [
+          { field: 'country', op: 'in', values: countries },
+          { field: 'country', op: 'in', values: countries },
+        ],
+      }),
     ).toBe(`a segment may hold at most ${SEGMENT_LIMITS.values} values`);
   });
 });
