@@ -123,16 +123,19 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+// Exit explicitly: the embedded database's exit hooks would otherwise end the process with code 0.
+let code = 1;
 try {
-  process.exitCode = await run(process.argv.slice(2));
+  code = await run(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError || error instanceof ConfigError) {
     console.error(`error: ${error.message}\n\n${error instanceof UsageError ? USAGE : ''}`);
-    process.exitCode = 2;
+    code = 2;
   } else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`error: ${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
+    code = 2;
   } else {
-    throw error;
+    console.error(error);
   }
 }
+process.exit(code);
