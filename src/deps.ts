@@ -4,6 +4,7 @@ import type { Config } from './config/loadConfig.ts';
 import type { Db, Sql } from './db/connect.ts';
 import type { Logger } from './ops/logger.ts';
 import type { Metrics } from './ops/metrics.ts';
+import type { SigningKeys } from './unsubscribe/linkToken.ts';
 
 /** Time, injectable so tests can fix it. */
 export interface Clock {
@@ -24,4 +25,6 @@ export interface Deps {
   log: Logger;
   metrics: Metrics;
   clock: Clock;
+  /** Keys that sign unsubscribe and preference links, newest first. */
+  linkKeys: SigningKeys;
 }

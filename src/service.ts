@@ -16,6 +16,7 @@ import { startLocalSes } from './ops/localSes.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { bootstrapFirstAdmin } from './staff/bootstrap.ts';
+import { resolveSigningKeys } from './unsubscribe/signingKeys.ts';
 
 export interface Service {
   deps: Deps;
@@ -97,7 +98,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
     }
     undo.push(async () => ses.destroy());
 
-    const deps: Deps = { config, db, sql, boss, ses, log, metrics: createMetrics(), clock: systemClock };
+    const deps: Deps = {
+      config,
+      db,
+      sql,
+      boss,
+      ses,
+      log,
+      metrics: createMetrics(),
+      clock: systemClock,
+      linkKeys: await resolveSigningKeys(config),
+    };
     const firstAdminToken = await bootstrapFirstAdmin(deps);
 
     let url = config.PUBLIC_URL;

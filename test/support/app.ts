@@ -8,6 +8,7 @@ import { createLogger } from '../../src/ops/logger.ts';
 import { createMetrics } from '../../src/ops/metrics.ts';
 import type { Role } from '../../src/staff/roles.ts';
 import { createStaffUser, issueStaffToken } from '../../src/staff/staffUsers.ts';
+import { resolveSigningKeys } from '../../src/unsubscribe/signingKeys.ts';
 import { createTestDatabase } from './db.ts';
 
 export interface TestAppOptions {
@@ -53,6 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     log: createLogger(config.LOG_LEVEL, false),
     metrics: createMetrics(),
     clock: options.clock ?? { now: () => new Date() },
+    linkKeys: await resolveSigningKeys(config),
   };
   const tokens = {} as Record<Role, string>;
   for (const role of ['editor', 'approver', 'admin'] as const) {
