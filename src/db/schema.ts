@@ -287,9 +287,9 @@ export const campaignRecipients = pgTable(
     campaignId: bigint('campaign_id', { mode: 'number' })
       .notNull()
       .references(() => campaigns.id),
-    memberId: bigint('member_id', { mode: 'number' })
-      .notNull()
-      .references(() => members.id),
+    /** The member, or null for a seed (decoy) recipient. */
+    memberId: bigint('member_id', { mode: 'number' }).references(() => members.id),
+    seedId: bigint('seed_id', { mode: 'number' }).references(() => seeds.id),
     emailNormalized: text('email_normalized').notNull(),
     /** Random per-campaign token: the only handle on a recipient outside the database. */
     token: text().notNull().unique(),
@@ -305,6 +305,7 @@ export const campaignRecipients = pgTable(
     unique('campaign_recipients_member_unique').on(t.campaignId, t.memberId),
     unique('campaign_recipients_address_unique').on(t.campaignId, t.emailNormalized),
     check('campaign_recipients_state_check', inList('state', RECIPIENT_STATES)),
+    check('campaign_recipients_member_or_seed_check', sql`(member_id is null) <> (seed_id is null)`),
     index('campaign_recipients_pending_idx').on(t.campaignId, t.id).where(sql`state = 'pending'`),
   ],
 );
