@@ -278,7 +278,13 @@ export const campaigns = pgTable(
   ],
 );
 
-export const RECIPIENT_STATES = ['pending', 'claimed', 'sent', 'skipped', 'failed'] as const;
+/**
+ * A recipient's delivery state. pending -> claimed (just before the SES call)
+ * -> sent | failed | pending (retry later); pending -> skipped (consent gone
+ * at send time). A claim left by a worker that died during the call becomes
+ * in-doubt: never sent again, counted for staff.
+ */
+export const RECIPIENT_STATES = ['pending', 'claimed', 'sent', 'skipped', 'failed', 'in-doubt'] as const;
 
 export const campaignRecipients = pgTable(
   'campaign_recipients',

@@ -1,0 +1,2 @@
+ALTER TABLE "campaign_recipients" DROP CONSTRAINT "campaign_recipients_state_check";--> statement-breakpoint
+ALTER TABLE "campaign_recipients" ADD CONSTRAINT "campaign_recipients_state_check" CHECK (state in ('pending', 'claimed', 'sent', 'skipped', 'failed', 'in-doubt'));
