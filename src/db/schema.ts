@@ -262,6 +262,8 @@ export const campaigns = pgTable(
     state: text().notNull().default('draft'),
     stateReason: text('state_reason'),
     offerId: bigint('offer_id', { mode: 'number' }),
+    /** Most recipients the audience may hold (a partner offer's maximum); null: no cap. */
+    recipientLimit: integer('recipient_limit'),
     artworkRef: text('artwork_ref'),
     createdBy: text('created_by').notNull(),
     createdAt: now(),

@@ -1,0 +1,1 @@
+ALTER TABLE "campaigns" ADD COLUMN "recipient_limit" integer;
