@@ -57,6 +57,19 @@ const schema = z.object({
   /** Host pattern an SNS signing certificate must come from (tests point it at loopback). */
   SNS_CERT_HOST_PATTERN: z.string().default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$'),
   DEMO: flag.default(false),
+  /** Hosts a partner offer's image URL may come from (https only); empty: no images. */
+  OFFER_IMAGE_HOSTS: csv.default([]),
+  /** Contracted drop location of postal manifests: a local folder, unless an S3 bucket is set. */
+  POSTAL_DROP_DIR: z.string().min(1).default('.data/postal-drop'),
+  POSTAL_DROP_S3_BUCKET: z.string().min(3).optional(),
+  /** Key prefix inside the bucket, e.g. "society/". */
+  POSTAL_DROP_S3_PREFIX: z.string().default(''),
+  POSTAL_DROP_S3_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+    .optional(),
+  /** An S3-compatible endpoint (tests, MinIO); unset: AWS. */
+  POSTAL_DROP_S3_ENDPOINT: url.optional(),
 });
 
 export type Config = Readonly<
