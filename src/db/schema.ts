@@ -249,6 +249,8 @@ export const campaigns = pgTable(
     /** A template name in emails/, or null when `mjml` carries the content. */
     template: text(),
     mjml: text(),
+    /** Language of the main content; recipients without a variant of their own get it. */
+    defaultLanguage: text('default_language').notNull().default('en'),
     /** Per-language overrides: { fr: { subject, mjml } }. */
     variants: jsonb().notNull().default({}),
     segment: jsonb().notNull().default({ all: [] }),
