@@ -6,14 +6,25 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './auth.ts';
 import { invalid, issuesOf, problem } from './problems.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { consentHistoryRoutes } from './routes/consentHistory.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
+import { sesWebhookRoutes } from './routes/sesWebhook.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 /** A route module: adds its routes to the app. */
 export type Mount = (app: OpenAPIHono<AppEnv>, deps: Deps) => void;
 
 /** Route modules added by later capabilities register here, in order. */
-const mounts: Mount[] = [healthRoutes, memberRoutes];
+const mounts: Mount[] = [
+  healthRoutes,
+  memberRoutes,
+  campaignRoutes,
+  unsubscribeRoutes,
+  sesWebhookRoutes,
+  consentHistoryRoutes,
+];
 
 export function createApp(deps: Deps, extra: Mount[] = []): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({

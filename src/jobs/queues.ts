@@ -16,7 +16,15 @@ export const QUEUES = {
 
 const policies: Record<string, Omit<Queue, 'name'>> = {
   [QUEUES.campaignStart]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },
-  [QUEUES.campaignSend]: { retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 },
+  // A worker killed mid-range stops heartbeating; its range is retried within seconds.
+  [QUEUES.campaignSend]: {
+    retryLimit: 50,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 30,
+    expireInSeconds: 30 * 60,
+    heartbeatSeconds: 10,
+  },
   [QUEUES.maintenance]: { retryLimit: 1, expireInSeconds: 10 * 60 },
 };
 

@@ -1,11 +1,19 @@
+import { createDeliveryContext, type DeliveryContext } from '../delivery/context.ts';
+import { superviseCampaigns } from '../delivery/maintenance.ts';
 import type { Deps } from '../deps.ts';
+import { registerCampaignSend } from './campaignSend.ts';
+import { registerCampaignStart } from './campaignStart.ts';
+import { registerMaintenance } from './maintenance.ts';
 
-/** A queue's worker: registers its handler with pg-boss. One file per queue in this folder. */
-export type WorkerRegistration = (deps: Deps) => Promise<void>;
-
-const registrations: WorkerRegistration[] = [];
-
-/** Starts every queue's workers in this process. */
-export async function registerWorkers(deps: Deps): Promise<void> {
-  for (const register of registrations) await register(deps);
+/**
+ * Starts every queue's workers in this process. Supervision runs once at
+ * once, so a restart after a crash resumes sending without waiting a minute.
+ */
+export async function registerWorkers(deps: Deps, overrides: Partial<DeliveryContext> = {}): Promise<DeliveryContext> {
+  const ctx = await createDeliveryContext(deps, overrides);
+  await registerCampaignStart(ctx);
+  await registerCampaignSend(ctx);
+  await registerMaintenance(ctx);
+  await superviseCampaigns(ctx);
+  return ctx;
 }

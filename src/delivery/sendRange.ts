@@ -1,0 +1,130 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { compiledFor } from '../campaigns/campaignContent.ts';
+import { type Campaign, findCampaign } from '../campaigns/campaignStore.ts';
+import { envelopeProblem } from '../subcontractors/envelope.ts';
+import { backoffMs, isRetryable } from '../subcontractors/sesAdapter.ts';
+import { recipientLinks } from '../unsubscribe/links.ts';
+import {
+  type ClaimedRecipient,
+  claimBatch,
+  completeIfDone,
+  type RecipientOutcome,
+  recordOutcomes,
+  resolveStaleClaims,
+} from './claims.ts';
+import { composeEmail } from './composeEmail.ts';
+import type { DeliveryContext } from './context.ts';
+import { pauseForErrors } from './errorRate.ts';
+import { campaignBuckets, takeFromBuckets } from './rateLimiter.ts';
+import type { SendRange } from './sendRanges.ts';
+
+/** A claim older than this belongs to a dead worker: longer than any SES call may take. */
+export const CLAIM_LEASE_SECONDS = 60;
+/** Throttled or transient failures are retried this many times per recipient, then it fails. */
+export const MAX_ATTEMPTS = 8;
+/** Parallel claim-send-record loops per range job; each claims a small batch just before sending it. */
+const LANES = 4;
+
+export type RangeOutcome = { type: 'done'; completed: boolean } | { type: 'stopped'; state: string };
+
+/**
+ * Sends one range of a campaign. Each lane loops: take permits from the
+ * global (and campaign) rate bucket, claim that many recipients with a
+ * last-moment eligibility check, send them, record the outcomes. A claim is
+ * committed before its SES call and the outcome right after, so a crash can
+ * leave at most the messages in flight in doubt, and those are never resent.
+ */
+export async function sendRange(ctx: DeliveryContext, range: SendRange, signal?: AbortSignal): Promise<RangeOutcome> {
+  const campaign = await findCampaign(ctx.db, range.campaignId);
+  if (!campaign || campaign.state !== 'sending') return { type: 'stopped', state: campaign?.state ?? 'missing' };
+  await resolveStaleClaims(ctx.sql, campaign.id, CLAIM_LEASE_SECONDS);
+
+  const buckets = campaignBuckets({
+    globalRatePerSecond: ctx.globalRate,
+    campaignId: campaign.id,
+    campaignRatePerSecond: campaign.rateLimit,
+  });
+  const perLane = Math.max(1, Math.ceil(ctx.config.SEND_CONCURRENCY / LANES));
+  const lanes = Math.min(LANES, ctx.config.SEND_CONCURRENCY);
+  const state = { stopped: null as string | null, checkedAt: 0 };
+
+  const stillSending = async () => {
+    if (state.stopped) return false;
+    if (Date.now() - state.checkedAt > 500) {
+      state.checkedAt = Date.now();
+      const [row] = await ctx.sql<{ state: string }[]>`select state from campaigns where id = ${campaign.id}`;
+      if (row?.state !== 'sending') state.stopped = row?.state ?? 'missing';
+    }
+    return state.stopped === null;
+  };
+
+  const lane = async () => {
+    while (await stillSending()) {
+      const permits = await takeFromBuckets(ctx.sql, { buckets, want: perLane, signal });
+      const claimed = await claimBatch(ctx.sql, { ...range, topic: campaign.topic, channel: campaign.channel, limit: permits });
+      if (claimed.length === 0) {
+        const [left] = await ctx.sql<{ n: number }[]>`
+          select count(*)::int as n from campaign_recipients
+           where campaign_id = ${campaign.id} and id between ${range.fromId} and ${range.toId} and state = 'pending'`;
+        if (left!.n === 0) return;
+        continue;
+      }
+      const outcomes = await Promise.all(claimed.map((r) => sendOne(ctx, campaign, r)));
+      await recordOutcomes(ctx.sql, outcomes);
+      const fault = outcomes.find((o) => 'error' in o);
+      if (fault && 'error' in fault) throw fault.error;
+      const retries = outcomes.filter((o) => o.state === 'pending');
+      if (outcomes.some((o) => o.state === 'failed') && (await pauseForErrors(ctx, campaign.id))) {
+        state.stopped = 'paused';
+      }
+      if (retries.length > 0) {
+        const attempt = Math.max(...claimed.map((r) => r.attempts));
+        await delay(backoffMs(attempt), undefined, { signal });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (state.stopped) return { type: 'stopped', state: state.stopped };
+  return { type: 'done', completed: await completeIfDone(ctx.sql, campaign.id) };
+}
+
+type SendResult = RecipientOutcome & { error?: unknown };
+
+async function sendOne(ctx: DeliveryContext, campaign: Campaign, r: ClaimedRecipient): Promise<SendResult> {
+  try {
+    const compiled = await compiledFor(
+      campaign,
+      r.language,
+      { societyName: ctx.config.SOCIETY_NAME, postalAddress: ctx.config.SOCIETY_POSTAL_ADDRESS },
+      ctx.compileCache,
+    );
+    const links = recipientLinks(
+      { publicUrl: ctx.config.PUBLIC_URL, mailDomain: ctx.config.MAIL_DOMAIN, keys: ctx.linkKeys },
+      {
+        recipientToken: r.token,
+        topic: campaign.topic,
+        campaignId: campaign.id,
+        issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
+      },
+    );
+    const envelope = composeEmail({
+      campaign,
+      recipient: { email: r.email, name: r.name },
+      compiled,
+      links,
+      mailDomain: ctx.config.MAIL_DOMAIN,
+    });
+    const problem = envelopeProblem(envelope);
+    if (problem) return { id: r.id, state: 'failed', reason: `not sendable: ${problem}` };
+    const outcome = await ctx.sender.send(envelope);
+    ctx.metrics.messagesSent.labels(outcome.type).inc();
+    if (outcome.type === 'sent') return { id: r.id, state: 'sent', messageId: outcome.messageId };
+    if (isRetryable(outcome) && r.attempts < MAX_ATTEMPTS) {
+      return { id: r.id, state: 'pending', reason: outcome.type };
+    }
+    return { id: r.id, state: 'failed', reason: 'reason' in outcome ? outcome.reason : outcome.type };
+  } catch (error) {
+    // A fault that is not about this message (account paused, set-up): nothing was sent, so put it back.
+    return { id: r.id, state: 'pending', reason: 'sender fault', error };
+  }
+}
