@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/connect.ts';
 import { type AudienceCriteria, eligibleMembers } from './eligibility.ts';
 import { assertSegment } from './segment.ts';
@@ -23,7 +23,8 @@ const NEW_TOKEN = sql`replace(gen_random_uuid()::text || gen_random_uuid()::text
  *
  * Safe to run again: members already recipients are skipped and `limit`
  * counts them, so a second run adds only whoever became eligible since, up to
- * the cap. Runs in its own transaction (a savepoint inside the caller's) and
+ * the cap. (Members who stopped being eligible stay: the snapshot is frozen;
+ * consent is checked again at send time.) Runs in its own transaction (a savepoint inside the caller's) and
  * locks the campaign row, so two builds of one campaign take turns.
  *
  * Throws if the campaign is missing, or its topic or channel differ from the
@@ -49,15 +50,36 @@ export async function buildAudience(tx: Tx, input: BuildAudienceInput): Promise<
     }
     const room = limit === undefined ? undefined : Math.max(0, limit - campaign.recipients);
     if (room === 0) return 0;
-    const inserted = await t.execute(sql`
-      insert into campaign_recipients (campaign_id, member_id, email_normalized, token, language)
-      select ${campaignId}::bigint, m.id, m.email_normalized, ${NEW_TOKEN}, m.language
-      ${eligibleMembers({ topic, channel, segment })}
-        and not exists (
-          select from campaign_recipients r
-           where r.campaign_id = ${campaignId}::bigint and r.member_id = m.id)
-      ${room === undefined ? sql`` : sql`order by m.id limit ${room}`}
-      on conflict do nothing`);
+    const inserted = await t.execute(
+      insertRecipients({ campaignId, topic, channel, segment }, { room, rebuild: campaign.recipients > 0 }),
+    );
     return inserted.count;
   });
+}
+
+/**
+ * The statement itself, pure. `rebuild` (the campaign already has recipients)
+ * skips members already in it before counting them against `room`, the most
+ * rows to add (lowest member ids first); a first build needs no such check,
+ * and `on conflict do nothing` keeps either one from adding anyone twice.
+ */
+export function insertRecipients(
+  criteria: AudienceCriteria & { campaignId: number },
+  options: { room?: number; rebuild?: boolean } = {},
+): SQL {
+  const { campaignId } = criteria;
+  const { room, rebuild = true } = options;
+  return sql`
+    insert into campaign_recipients (campaign_id, member_id, email_normalized, token, language)
+    select ${campaignId}::bigint, m.id, m.email_normalized, ${NEW_TOKEN}, m.language
+    ${eligibleMembers(criteria)}
+    ${
+      rebuild
+        ? sql`and not exists (
+        select from campaign_recipients r
+         where r.campaign_id = ${campaignId}::bigint and r.member_id = m.id)`
+        : sql``
+    }
+    ${room === undefined ? sql`` : sql`order by m.id limit ${room}`}
+    on conflict do nothing`;
 }
