@@ -109,6 +109,47 @@ describe('buildAudience', () => {
     expect(await recipientIds(db.db, campaignId)).toEqual(ids.slice(0, 4));
   });
 
+  it('adds, on a second run, only whoever became eligible since', async () => {
+    const [first] = await addMembers(db.db, [{ chapter: 'Later' }]);
+    await recordConsent(db.db, [{ memberId: first!, topic: 'events', channel: 'postal', granted: true }]);
+    const campaignId = await addCampaign(db.db, { topic: 'events', channel: 'postal' });
+    const criteria = {
+      campaignId,
+      topic: 'events',
+      channel: 'postal',
+      segment: { field: 'chapter', op: 'eq', value: 'Later' },
+    } as const;
+    expect(await buildAudience(db.db, criteria)).toBe(1);
+
+    const [second] = await addMembers(db.db, [{ chapter: 'Later' }]);
+    await recordConsent(db.db, [{ memberId: second!, topic: 'events', channel: 'postal', granted: true }]);
+    expect(await buildAudience(db.db, criteria)).toBe(1);
+    expect(await recipientIds(db.db, campaignId)).toEqual([first, second]);
+  });
+
+  it('never exceeds the cap or adds anyone twice when builds of one campaign run at once', async () => {
+    const ids = await addMembers(db.db, Array(6).fill({ chapter: 'Race' }));
+    await recordConsent(
+      db.db,
+      ids.map((memberId) => ({ memberId, topic: 'partner-offers', channel: 'email', granted: true })),
+    );
+    const campaignId = await addCampaign(db.db, { topic: 'partner-offers', kind: 'partner-offer' });
+    const criteria = {
+      campaignId,
+      topic: 'partner-offers',
+      channel: 'email',
+      segment: { field: 'chapter', op: 'eq', value: 'Race' },
+      limit: 4,
+    } as const;
+
+    const added = await Promise.all(
+      [1, 2, 3].map(() => db.db.transaction((tx) => buildAudience(tx, criteria))),
+    );
+
+    expect(added.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(await recipientIds(db.db, campaignId)).toEqual(ids.slice(0, 4));
+  });
+
   it('builds a partner offer only on the partner-offers opt-in', async () => {
     const [offersYes, newsOnly, offersWithdrawn] = await addMembers(db.db, [
       { chapter: 'Partner' },
