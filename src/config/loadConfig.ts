@@ -56,6 +56,8 @@ const schema = z.object({
   SNS_TOPIC_ARNS: csv.default([]),
   /** Host pattern an SNS signing certificate must come from (tests point it at loopback). */
   SNS_CERT_HOST_PATTERN: z.string().default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$'),
+  /** Accept http: SNS certificate and subscribe URLs. Honoured only when NODE_ENV=test (a loopback test server). */
+  SNS_ALLOW_INSECURE_CERT_URL: flag.default(false),
   DEMO: flag.default(false),
   /** Hosts a partner offer's image URL may come from (https only); empty: no images. */
   OFFER_IMAGE_HOSTS: csv.default([]),

@@ -42,6 +42,8 @@ export type SesEvent =
       recipients: string[];
       from: string[];
       subject?: string;
+      /** The inbound message's headers, as SES lists them (for seed mail evidence). */
+      headers: { name: string; value: string }[];
       timestamp: string;
     }
   | { type: 'ignored'; eventType?: string }
@@ -81,6 +83,7 @@ const delivery = z.looseObject({
 
 const received = z.looseObject({
   mail: mail.extend({
+    headers: z.array(z.looseObject({ name: z.string(), value: z.string() })).optional(),
     commonHeaders: z
       .looseObject({ from: z.array(z.string()).optional(), subject: z.string().optional() })
       .optional(),
@@ -136,6 +139,7 @@ export function parseSesEvent(messageJson: string): SesEvent {
         recipients: e.receipt.recipients,
         from: e.mail.commonHeaders?.from ?? [],
         ...(e.mail.commonHeaders?.subject === undefined ? {} : { subject: e.mail.commonHeaders.subject }),
+        headers: (e.mail.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
         timestamp: e.receipt.timestamp,
       }));
     default:

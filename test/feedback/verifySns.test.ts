@@ -354,6 +354,12 @@ describe('parseSesEvent', () => {
       recipients: ['unsubscribe+abc@mail.society.example'],
       from: ['A Member <member@example.org>'],
       subject: 'unsubscribe',
+      headers: [
+        { name: 'Return-Path', value: '<member@example.org>' },
+        { name: 'From', value: 'A Member <member@example.org>' },
+        { name: 'To', value: 'unsubscribe+abc@mail.society.example' },
+        { name: 'Subject', value: 'unsubscribe' },
+      ],
       timestamp: '2026-03-02T10:15:30.123Z',
     });
   });
