@@ -42,14 +42,18 @@ export async function seedCampaign(
       insert into consent_events (member_id, topic, channel, granted, source, actor, policy_version, occurred_at)
       values (${memberId}, ${topic}, 'email', true, 'join-form', 'import:test', '2011-12-15', now() - interval '1 day'),
              (${memberId}, 'events', 'postal', true, 'join-form', 'import:test', '2011-12-15', now() - interval '1 day')`;
-    recipients.push(await addRecipient(t, campaignId, topic, { memberId, email, language: m.language ?? 'en' }));
+    recipients.push(
+      await addRecipient(t, campaignId, topic, { memberId, email, language: m.language ?? 'en' }),
+    );
   }
   const seeds: SeededRecipient[] = [];
   for (let i = 0; i < (options.seeds ?? 0); i++) {
     const address = `seed${++counter}-${randomBytes(3).toString('hex')}@seeds.society.example`;
     const [seed] = await sql<{ id: string }[]>`
       insert into seeds (channel, address, name) values ('email', ${address}, 'Seed') returning id`;
-    seeds.push(await addRecipient(t, campaignId, topic, { seedId: Number(seed!.id), email: address, language: 'en' }));
+    seeds.push(
+      await addRecipient(t, campaignId, topic, { seedId: Number(seed!.id), email: address, language: 'en' }),
+    );
   }
   return { campaignId, topic, recipients, seeds };
 }
@@ -82,8 +86,11 @@ async function addRecipient(
 /** Everything a consent action could change, to compare before and after. */
 export async function snapshot(t: TestApp) {
   const sql = t.database.sql;
-  const [events] = await sql<{ n: string; max: string | null }[]>`select count(*) as n, max(id) as max from consent_events`;
-  const consents = await sql`select member_id, topic, channel, granted, event_id from consents order by 1, 2, 3`;
+  const [events] = await sql<
+    { n: string; max: string | null }[]
+  >`select count(*) as n, max(id) as max from consent_events`;
+  const consents =
+    await sql`select member_id, topic, channel, granted, event_id from consents order by 1, 2, 3`;
   const [campaignEvents] = await sql<{ n: string }[]>`select count(*) as n from campaign_events`;
   const [suppressions] = await sql<{ n: string }[]>`select count(*) as n from suppressions`;
   return {
@@ -97,7 +104,9 @@ export async function snapshot(t: TestApp) {
 
 /** The ledger rows of one member written after the fixture's own grants. */
 export function ledgerOf(t: TestApp, memberId: number) {
-  return t.database.sql<{ topic: string; channel: string; granted: boolean; source: string; actor: string; note: string | null }[]>`
+  return t.database.sql<
+    { topic: string; channel: string; granted: boolean; source: string; actor: string; note: string | null }[]
+  >`
     select topic, channel, granted, source, actor, note from consent_events
      where member_id = ${memberId} and source <> 'join-form' order by id`;
 }
