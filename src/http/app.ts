@@ -8,8 +8,11 @@ import type { AppEnv } from './auth.ts';
 import { invalid, issuesOf, problem } from './problems.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentHistoryRoutes } from './routes/consentHistory.ts';
+import { contractRoutes } from './routes/contracts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
+import { offerRoutes } from './routes/offers.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import { sesWebhookRoutes } from './routes/sesWebhook.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
@@ -24,6 +27,9 @@ const mounts: Mount[] = [
   unsubscribeRoutes,
   sesWebhookRoutes,
   consentHistoryRoutes,
+  partnerRoutes,
+  offerRoutes,
+  contractRoutes,
 ];
 
 export function createApp(deps: Deps, extra: Mount[] = []): OpenAPIHono<AppEnv> {
