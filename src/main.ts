@@ -20,7 +20,8 @@ async function main() {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const service = await startService(config, { log });
+  // `--worker`: queue workers only, no HTTP server (scale out by running more of these).
+  const service = await startService(config, { log, http: !process.argv.includes('--worker') });
   if (config.DEMO) {
     const seeded = await seedDemo(service.deps.db, { members: 3000 });
     if (seeded > 0) log.info({ members: seeded }, 'demo members seeded');

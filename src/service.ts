@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { serve } from '@hono/node-server';
 import { PgBoss } from 'pg-boss';
 import { type Config, usesLocalSes } from './config/loadConfig.ts';
@@ -16,6 +16,7 @@ import { startLocalSes } from './ops/localSes.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { bootstrapFirstAdmin } from './staff/bootstrap.ts';
+import { createSesClient } from './subcontractors/sesAdapter.ts';
 import { resolveSigningKeys } from './unsubscribe/signingKeys.ts';
 
 export interface Service {
@@ -87,14 +88,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       const sesServer = await startLocalSes({ host: '127.0.0.1', port: config.SES_LOCAL_PORT });
       undo.push(() => closeServer(sesServer));
       sesUrl = `http://127.0.0.1:${(sesServer.address() as AddressInfo).port}`;
-      ses = new SESv2Client({
-        endpoint: sesUrl,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      });
+      ses = createSesClient({ endpoint: sesUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     } else {
-      ses = new SESv2Client({ region: config.SES_REGION, endpoint: config.SES_ENDPOINT, maxAttempts: 1 });
+      ses = createSesClient({ region: config.SES_REGION ?? 'us-east-1', endpoint: config.SES_ENDPOINT });
     }
     undo.push(async () => ses.destroy());
 

@@ -91,7 +91,7 @@ export async function recordOutcomes(sql_: Sql, outcomes: readonly RecipientOutc
            provider_message_id = o.message_id,
            outcome = o.outcome,
            sent_at = case when o.state = 'sent' then now() else r.sent_at end
-      from jsonb_to_recordset(${sql_.json(rows)}) as o(id bigint, state text, message_id text, outcome text)
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id bigint, state text, message_id text, outcome text)
      where r.id = o.id and r.state = 'claimed'`;
 }
 

@@ -1,10 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { PgBoss } from 'pg-boss';
 import { type Config, loadConfig } from '../../src/config/loadConfig.ts';
 import type { Clock, Deps } from '../../src/deps.ts';
 import { createApp, type Mount } from '../../src/http/app.ts';
 import { createQueues } from '../../src/jobs/queues.ts';
 import { createLogger } from '../../src/ops/logger.ts';
+import { createSesClient } from '../../src/subcontractors/sesAdapter.ts';
 import { createMetrics } from '../../src/ops/metrics.ts';
 import type { Role } from '../../src/staff/roles.ts';
 import { createStaffUser, issueStaffToken } from '../../src/staff/staffUsers.ts';
@@ -39,11 +39,10 @@ export async function createTestApp(options: TestAppOptions = {}) {
   boss.on('error', () => {});
   await boss.start();
   await createQueues(boss);
-  const ses = new SESv2Client({
+  const ses = createSesClient({
     endpoint: config.SES_ENDPOINT,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
   });
   const deps: Deps = {
     config,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import sesLocal from 'aws-ses-v2-local';
+import { localSesAccount } from '../../src/ops/localSes.ts';
 import { createSesClient } from '../../src/subcontractors/sesAdapter.ts';
 import { freePort } from './freePort.ts';
 import { waitFor } from './waitFor.ts';
@@ -47,7 +48,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  */
 export async function startLocalSes(options: { maxSendRate?: number } = {}): Promise<LocalSes> {
   const previousAccount = process.env.AWS_SES_ACCOUNT;
-  process.env.AWS_SES_ACCOUNT = JSON.stringify(localAccount(options.maxSendRate ?? 14));
+  process.env.AWS_SES_ACCOUNT = JSON.stringify(localSesAccount(options.maxSendRate ?? 14));
   const port = await freePort();
   const http: Server = await startServer({ host: '127.0.0.1', port });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -78,21 +79,3 @@ export async function startLocalSes(options: { maxSendRate?: number } = {}): Pro
 }
 
 /** The GetAccount answer of a production account with the given rate. */
-function localAccount(maxSendRate: number) {
-  return {
-    DedicatedIpAutoWarmupEnabled: false,
-    Details: {
-      AdditionalContactEmailAddresses: [],
-      ContactLanguage: 'EN',
-      MailType: 'MARKETING',
-      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
-      UseCaseDescription: 'Local testing',
-      WebsiteURL: 'http://localhost',
-    },
-    EnforcementStatus: 'HEALTHY',
-    ProductionAccessEnabled: true,
-    SendingEnabled: true,
-    SendQuota: { Max24HourSend: 50_000, MaxSendRate: maxSendRate, SentLast24Hours: 0 },
-    SuppressionAttributes: { SuppressedReasons: [] },
-  };
-}
