@@ -69,7 +69,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const { sql, db } = connect(databaseUrl, { max: 20 });
     undo.push(() => sql.end({ timeout: 5 }));
 
-    const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 10 });
+    // Supervision every 10 s: a worker that died mid-job stops heartbeating and its job is retried soon.
+    const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 10, superviseIntervalSeconds: 10 });
     boss.on('error', (err) => log.error({ err }, 'queue error'));
     await boss.start();
     let bossStopped = false;
@@ -84,13 +85,24 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
     let sesUrl: string | undefined;
     let ses: SESv2Client;
+    // A call must end well within the claim lease, so a live call is never taken for a dead one.
+    const sesTimeoutMs = Math.min(15_000, (config.SEND_CLAIM_LEASE_SECONDS * 1000) / 2);
     if (usesLocalSes(config)) {
       const sesServer = await startLocalSes({ host: '127.0.0.1', port: config.SES_LOCAL_PORT });
       undo.push(() => closeServer(sesServer));
       sesUrl = `http://127.0.0.1:${(sesServer.address() as AddressInfo).port}`;
-      ses = createSesClient({ endpoint: sesUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      ses = createSesClient({
+        endpoint: sesUrl,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        requestTimeoutMs: sesTimeoutMs,
+      });
     } else {
-      ses = createSesClient({ region: config.SES_REGION ?? 'us-east-1', endpoint: config.SES_ENDPOINT });
+      ses = createSesClient({
+        region: config.SES_REGION ?? 'us-east-1',
+        endpoint: config.SES_ENDPOINT,
+        requestTimeoutMs: sesTimeoutMs,
+      });
     }
     undo.push(async () => ses.destroy());
 

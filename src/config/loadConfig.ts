@@ -42,6 +42,11 @@ const schema = z.object({
   /** Pause a campaign when more than this share of attempts fail permanently. */
   CAMPAIGN_MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.05),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /**
+   * A claim older than this (seconds) belongs to a worker that died during its
+   * SES call; the recipient becomes in-doubt. SES calls time out at half of it.
+   */
+  SEND_CLAIM_LEASE_SECONDS: positiveInt.min(2).default(60),
   /** Signing keys for unsubscribe links, "kid:secret" pairs, newest first. Unset: one kept in DATA_DIR. */
   LINK_SIGNING_KEYS: csv.optional(),
   SOCIETY_NAME: z.string().min(1).default('The Society'),

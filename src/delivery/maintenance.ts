@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.ts';
 import { completeIfDone, resolveStaleClaims } from './claims.ts';
-import { CLAIM_LEASE_SECONDS } from './sendRange.ts';
 import { enqueueSendRanges } from './sendRanges.ts';
 
 /**
@@ -21,7 +20,7 @@ export async function superviseCampaigns(deps: Deps): Promise<{ requeued: number
   let completed = 0;
   for (const row of sending) {
     const id = Number(row.id);
-    await resolveStaleClaims(deps.sql, id, CLAIM_LEASE_SECONDS);
+    await resolveStaleClaims(deps.sql, id, deps.config.SEND_CLAIM_LEASE_SECONDS);
     if (row.orphaned) {
       requeued += await deps.db.transaction((tx) => enqueueSendRanges(tx, deps.boss, id, deps.config.SEND_BATCH_SIZE));
     } else if (await completeIfDone(deps.sql, id)) {

@@ -18,8 +18,6 @@ import { pauseForErrors } from './errorRate.ts';
 import { campaignBuckets, takeFromBuckets } from './rateLimiter.ts';
 import type { SendRange } from './sendRanges.ts';
 
-/** A claim older than this belongs to a dead worker: longer than any SES call may take. */
-export const CLAIM_LEASE_SECONDS = 60;
 /** Throttled or transient failures are retried this many times per recipient, then it fails. */
 export const MAX_ATTEMPTS = 8;
 /** Parallel claim-send-record loops per range job; each claims a small batch just before sending it. */
@@ -37,7 +35,7 @@ export type RangeOutcome = { type: 'done'; completed: boolean } | { type: 'stopp
 export async function sendRange(ctx: DeliveryContext, range: SendRange, signal?: AbortSignal): Promise<RangeOutcome> {
   const campaign = await findCampaign(ctx.db, range.campaignId);
   if (!campaign || campaign.state !== 'sending') return { type: 'stopped', state: campaign?.state ?? 'missing' };
-  await resolveStaleClaims(ctx.sql, campaign.id, CLAIM_LEASE_SECONDS);
+  await resolveStaleClaims(ctx.sql, campaign.id, ctx.config.SEND_CLAIM_LEASE_SECONDS);
 
   const buckets = campaignBuckets({
     globalRatePerSecond: ctx.globalRate,
