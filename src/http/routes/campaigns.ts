@@ -20,10 +20,10 @@ import { campaigns, members, staffUsers } from '../../db/schema.ts';
 import { composeEmail } from '../../delivery/composeEmail.ts';
 import type { Deps } from '../../deps.ts';
 import { normalizeEmail } from '../../members/email.ts';
+import { actorOf } from '../../staff/staffUsers.ts';
 import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
 import { createCompileCache } from '../../templates/index.ts';
 import { recipientLinks } from '../../unsubscribe/links.ts';
-import { actorOf } from '../../staff/staffUsers.ts';
 import type { Mount } from '../app.ts';
 import { type AppEnv, requireStaff } from '../auth.ts';
 import { problem } from '../problems.ts';
@@ -42,7 +42,9 @@ const common = {
   404: json(errorBody, 'No such campaign'),
 };
 const campaignBody = z.object({}).passthrough().openapi('Campaign');
-const conflict = { 409: json(errorBody.extend({ state: z.string().optional() }), 'Not allowed in the current state') };
+const conflict = {
+  409: json(errorBody.extend({ state: z.string().optional() }), 'Not allowed in the current state'),
+};
 
 function present(c: Campaign, progress?: Awaited<ReturnType<typeof campaignProgress>>) {
   return {
@@ -79,7 +81,9 @@ function contentInvalid(c: Context, problems: ContentProblem[]) {
     path: p.variant === 'default' ? p.field : `variants.${p.variant}.${p.field}`,
     message: p.line ? `line ${p.line}: ${p.message}` : p.message,
   }));
-  return problem(c, 400, 'invalid_content', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  return problem(c, 400, 'invalid_content', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+    issues,
+  });
 }
 
 type ValidJson<T extends z.ZodType> = { valid(target: 'json'): z.infer<T> };
@@ -87,9 +91,15 @@ type ValidJson<T extends z.ZodType> = { valid(target: 'json'): z.infer<T> };
 function commandAnswer(c: Context<AppEnv>, result: CommandResult) {
   if (result.type === 'not-found') return problem(c, 404, 'not_found', 'no such campaign');
   if (result.type === 'illegal') {
-    return problem(c, 409, 'illegal_transition', `cannot ${result.action} a campaign that is ${result.state}`, {
-      state: result.state,
-    });
+    return problem(
+      c,
+      409,
+      'illegal_transition',
+      `cannot ${result.action} a campaign that is ${result.state}`,
+      {
+        state: result.state,
+      },
+    );
   }
   return c.json(present(result.campaign), 200);
 }
@@ -143,7 +153,11 @@ export const campaignRoutes: Mount = (app, deps) => {
             createdBy: actorOf(staff),
           })
           .returning({ id: campaigns.id });
-        await recordAudit(tx, { actor: actorOf(staff), action: 'campaign.create', target: `campaign:${row!.id}` });
+        await recordAudit(tx, {
+          actor: actorOf(staff),
+          action: 'campaign.create',
+          target: `campaign:${row!.id}`,
+        });
         return (await findCampaign(tx, row!.id))!;
       });
       return c.json(present(created), 201);
@@ -163,7 +177,11 @@ export const campaignRoutes: Mount = (app, deps) => {
     }),
     async (c) => {
       const { limit } = c.req.valid('query');
-      const rows = await deps.db.select({ id: campaigns.id }).from(campaigns).orderBy(sql`id desc`).limit(limit);
+      const rows = await deps.db
+        .select({ id: campaigns.id })
+        .from(campaigns)
+        .orderBy(sql`id desc`)
+        .limit(limit);
       const list = [];
       for (const { id } of rows) {
         const campaign = (await findCampaign(deps.db, id))!;
@@ -247,7 +265,8 @@ export const campaignRoutes: Mount = (app, deps) => {
         await recordAudit(tx, { actor: actorOf(staff), action: 'campaign.update', target: `campaign:${id}` });
         return findCampaign(tx, id);
       });
-      if (!updated) return problem(c, 409, 'not_editable', 'the campaign left draft meanwhile', { state: 'scheduled' });
+      if (!updated)
+        return problem(c, 409, 'not_editable', 'the campaign left draft meanwhile', { state: 'scheduled' });
       return c.json(present(updated), 200);
     },
   );
@@ -333,7 +352,10 @@ export const campaignRoutes: Mount = (app, deps) => {
             'application/json': {
               schema: z.strictObject({
                 memberId: z.number().int().positive().optional(),
-                language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+                language: z
+                  .string()
+                  .regex(/^[a-z]{2,3}$/)
+                  .optional(),
               }),
             },
           },
@@ -341,7 +363,10 @@ export const campaignRoutes: Mount = (app, deps) => {
         },
       },
       responses: {
-        200: json(z.object({ subject: z.string(), html: z.string(), text: z.string(), language: z.string() }), 'Rendered'),
+        200: json(
+          z.object({ subject: z.string(), html: z.string(), text: z.string(), language: z.string() }),
+          'Rendered',
+        ),
         ...common,
       },
     }),
@@ -350,13 +375,22 @@ export const campaignRoutes: Mount = (app, deps) => {
       const body = (c.req.valid('json') ?? {}) as { memberId?: number; language?: string };
       const campaign = await findCampaign(deps.db, id);
       if (!campaign) return problem(c, 404, 'not_found', 'no such campaign');
-      let sample = { name: 'Ada Lovelace', email: 'member@example.org', language: body.language ?? campaign.defaultLanguage };
+      let sample = {
+        name: 'Ada Lovelace',
+        email: 'member@example.org',
+        language: body.language ?? campaign.defaultLanguage,
+      };
       if (body.memberId) {
         const [m] = await deps.db.select().from(members).where(eq(members.id, body.memberId));
         if (!m) return problem(c, 404, 'not_found', `no member with id ${body.memberId}`);
         sample = { name: m.name, email: m.email, language: body.language ?? m.language };
       }
-      const compiled = await compiledFor({ ...campaign, id: -campaign.id }, sample.language, footerOf(deps), previewCache);
+      const compiled = await compiledFor(
+        { ...campaign, id: -campaign.id },
+        sample.language,
+        footerOf(deps),
+        previewCache,
+      );
       const envelope = composeEmail({
         campaign,
         recipient: sample,
@@ -368,7 +402,15 @@ export const campaignRoutes: Mount = (app, deps) => {
         },
         mailDomain: deps.config.MAIL_DOMAIN,
       });
-      return c.json({ subject: envelope.subject, html: envelope.html, text: envelope.text, language: sample.language }, 200);
+      return c.json(
+        {
+          subject: envelope.subject,
+          html: envelope.html,
+          text: envelope.text,
+          language: compiled.template.language,
+        },
+        200,
+      );
     },
   );
 
@@ -386,8 +428,16 @@ export const campaignRoutes: Mount = (app, deps) => {
           content: {
             'application/json': {
               schema: z.strictObject({
-                to: z.array(z.email()).min(1).max(10).optional().describe('Staff addresses; default: your own'),
-                language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+                to: z
+                  .array(z.email())
+                  .min(1)
+                  .max(10)
+                  .optional()
+                  .describe('Staff addresses; default: your own'),
+                language: z
+                  .string()
+                  .regex(/^[a-z]{2,3}$/)
+                  .optional(),
               }),
             },
           },
@@ -415,10 +465,20 @@ export const campaignRoutes: Mount = (app, deps) => {
       const knownSet = new Set(known.map((k) => k.email));
       const strangers = wanted.filter((w) => !knownSet.has(w));
       if (strangers.length > 0) {
-        return problem(c, 422, 'not_staff', `test sends go to staff addresses only; ${strangers.length} address(es) are not`);
+        return problem(
+          c,
+          422,
+          'not_staff',
+          `test sends go to staff addresses only; ${strangers.length} address(es) are not`,
+        );
       }
       const language = body.language ?? campaign.defaultLanguage;
-      const compiled = await compiledFor({ ...campaign, id: -campaign.id }, language, footerOf(deps), previewCache);
+      const compiled = await compiledFor(
+        { ...campaign, id: -campaign.id },
+        language,
+        footerOf(deps),
+        previewCache,
+      );
       for (const recipient of known) {
         const links = recipientLinks(
           { publicUrl: deps.config.PUBLIC_URL, mailDomain: deps.config.MAIL_DOMAIN, keys: deps.linkKeys },
@@ -487,7 +547,9 @@ export const campaignRoutes: Mount = (app, deps) => {
       scheduleCampaign(deps, id, (c.req as unknown as ValidJson<typeof scheduleInput>).valid('json'), actor),
     scheduleInput,
   );
-  lifecycle('unschedule', 'Take a scheduled campaign back to draft', (id, actor) => unscheduleCampaign(deps, id, actor));
+  lifecycle('unschedule', 'Take a scheduled campaign back to draft', (id, actor) =>
+    unscheduleCampaign(deps, id, actor),
+  );
   lifecycle('pause', 'Pause a sending campaign', (id, actor) => pauseCampaign(deps, id, actor));
   lifecycle('resume', 'Resume a paused campaign', (id, actor) => resumeCampaign(deps, id, actor));
   lifecycle('cancel', 'Cancel a campaign; whoever has not been sent to yet is skipped', (id, actor) =>
