@@ -36,10 +36,14 @@ export interface Footer {
 }
 
 /** The MJML of the default content: the stored MJML, or the named template's file. */
-async function defaultMjml(content: CampaignContent): Promise<{ ok: true; mjml: string } | { ok: false; message: string }> {
+async function defaultMjml(
+  content: CampaignContent,
+): Promise<{ ok: true; mjml: string } | { ok: false; message: string }> {
   if (content.mjml !== null) return { ok: true, mjml: content.mjml };
   const loaded = await loadTemplate(content.template ?? '');
-  return loaded.ok ? { ok: true, mjml: loaded.mjml } : { ok: false, message: `no template named "${loaded.name}"` };
+  return loaded.ok
+    ? { ok: true, mjml: loaded.mjml }
+    : { ok: false, message: `no template named "${loaded.name}"` };
 }
 
 function describe(error: TemplateError): { message: string; line?: number }[] {

@@ -16,12 +16,13 @@ const mailbox = headerSafe(254).refine(
   'a mailbox such as "The Society <news@society.example>"',
 );
 
-const language = z
-  .string()
-  .regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code');
+const language = z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code');
 
 /** A translation of the content: its own subject and/or MJML. */
-const variant = z.strictObject({ subject: headerSafe(200).optional(), mjml: z.string().max(500_000).optional() });
+const variant = z.strictObject({
+  subject: headerSafe(200).optional(),
+  mjml: z.string().max(500_000).optional(),
+});
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -39,7 +40,12 @@ const fields = {
   segment: segmentSchema.default({ all: [] }),
   fromAddress: mailbox.optional(),
   replyTo: mailbox.optional(),
-  rateLimit: z.number().positive().max(10_000).optional().describe('Messages per second, under the global rate'),
+  rateLimit: z
+    .number()
+    .positive()
+    .max(10_000)
+    .optional()
+    .describe('Messages per second, under the global rate'),
   contractId: z.number().int().positive().optional(),
 };
 
@@ -67,7 +73,11 @@ export type UpdateCampaignInput = z.infer<typeof updateCampaignInput>;
 export const scheduleInput = z
   .strictObject({
     /** A local date and time, read in `timeZone`. */
-    sendAt: z.iso.datetime({ local: true, offset: true, message: 'a date and time such as 2026-12-24T09:00' }),
+    sendAt: z.iso.datetime({
+      local: true,
+      offset: true,
+      message: 'a date and time such as 2026-12-24T09:00',
+    }),
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris').default('UTC'),
   })
   .openapi('Schedule');

@@ -61,7 +61,11 @@ export function toCampaign(row: CampaignRow): Campaign {
   };
 }
 
-export async function findCampaign(tx: Tx, id: number, options: { lock?: boolean } = {}): Promise<Campaign | null> {
+export async function findCampaign(
+  tx: Tx,
+  id: number,
+  options: { lock?: boolean } = {},
+): Promise<Campaign | null> {
   const query = tx.select().from(campaigns).where(eq(campaigns.id, id));
   const [row] = options.lock ? await query.for('update') : await query;
   return row ? toCampaign(row) : null;

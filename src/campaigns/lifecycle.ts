@@ -1,4 +1,4 @@
-import { CAMPAIGN_STATES } from '../db/schema.ts';
+import type { CAMPAIGN_STATES } from '../db/schema.ts';
 
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
@@ -40,7 +40,9 @@ const TRANSITIONS: Record<CampaignAction, Partial<Record<CampaignState, Campaign
   fail: { building: 'failed', sending: 'failed' },
 };
 
-export type TransitionResult = { type: 'ok'; to: CampaignState } | { type: 'illegal'; from: CampaignState; action: CampaignAction };
+export type TransitionResult =
+  | { type: 'ok'; to: CampaignState }
+  | { type: 'illegal'; from: CampaignState; action: CampaignAction };
 
 /** Whether `action` is legal from `from`, and where it leads. */
 export function transition(from: CampaignState, action: CampaignAction): TransitionResult {

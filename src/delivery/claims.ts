@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Channel, Topic } from '../consent/vocabulary.ts';
 import type { Sql } from '../db/connect.ts';
 
@@ -25,7 +24,16 @@ export async function claimBatch(
   input: { campaignId: number; fromId: number; toId: number; topic: Topic; channel: Channel; limit: number },
 ): Promise<ClaimedRecipient[]> {
   const rows = await sql_<
-    { id: string; state: string; token: string; email: string; name: string | null; language: string; is_seed: boolean; attempts: number }[]
+    {
+      id: string;
+      state: string;
+      token: string;
+      email: string;
+      name: string | null;
+      language: string;
+      is_seed: boolean;
+      attempts: number;
+    }[]
   >`
     with next as (
       select r.id from campaign_recipients r
@@ -101,7 +109,11 @@ export async function recordOutcomes(sql_: Sql, outcomes: readonly RecipientOutc
  * in-doubt and never sent again (at most once). The lease is longer than any
  * SES call can last (its request timeout), so a live call is never caught.
  */
-export async function resolveStaleClaims(sql_: Sql, campaignId: number, leaseSeconds: number): Promise<number> {
+export async function resolveStaleClaims(
+  sql_: Sql,
+  campaignId: number,
+  leaseSeconds: number,
+): Promise<number> {
   const result = await sql_`
     update campaign_recipients set state = 'in-doubt', outcome = 'worker stopped during the send call'
      where campaign_id = ${campaignId} and state = 'claimed'
@@ -118,4 +130,3 @@ export async function completeIfDone(sql_: Sql, campaignId: number): Promise<boo
                         where campaign_id = ${campaignId} and state in ('pending', 'claimed'))`;
   return result.count > 0;
 }
-

@@ -30,7 +30,10 @@ export function composeEmail(input: ComposeInput): EmailEnvelope {
     to: recipient.email,
     from: campaign.fromAddress,
     ...(campaign.replyTo ? { replyTo: campaign.replyTo } : {}),
-    subject: renderSubject(compiled.subject, { name: recipient.name, nameFallback: compiled.template.nameFallback }),
+    subject: renderSubject(compiled.subject, {
+      name: recipient.name,
+      nameFallback: compiled.template.nameFallback,
+    }),
     html: body.html,
     text: body.text,
     headers: [

@@ -10,7 +10,10 @@ export interface DeliveryContext extends Deps {
   globalRate: number;
 }
 
-export async function createDeliveryContext(deps: Deps, overrides: Partial<DeliveryContext> = {}): Promise<DeliveryContext> {
+export async function createDeliveryContext(
+  deps: Deps,
+  overrides: Partial<DeliveryContext> = {},
+): Promise<DeliveryContext> {
   const globalRate = overrides.globalRate ?? deps.config.SEND_RATE ?? (await getMaxSendRate(deps.ses));
   return {
     ...deps,

@@ -22,7 +22,8 @@ export async function pauseForErrors(ctx: DeliveryContext, campaignId: number): 
            count(*) filter (where state = 'failed')::int as failed,
            mode() within group (order by outcome) filter (where state = 'failed') as top
       from campaign_recipients where campaign_id = ${campaignId}`;
-  if (!counts || !overErrorLimit(counts.sent, counts.failed, ctx.config.CAMPAIGN_MAX_ERROR_RATE)) return false;
+  if (!counts || !overErrorLimit(counts.sent, counts.failed, ctx.config.CAMPAIGN_MAX_ERROR_RATE))
+    return false;
   const share = Math.round((counts.failed / (counts.sent + counts.failed)) * 100);
   const reason = `Paused automatically: ${share}% of messages were refused by the email service (most often: ${counts.top ?? 'unknown'}). Check the sender identity and content, then resume.`;
   const paused = await ctx.db.transaction(async (tx) => {
@@ -39,6 +40,7 @@ export async function pauseForErrors(ctx: DeliveryContext, campaignId: number): 
     });
     return true;
   });
-  if (paused) ctx.log.warn({ campaignId, failed: counts.failed, sent: counts.sent }, 'campaign paused for errors');
+  if (paused)
+    ctx.log.warn({ campaignId, failed: counts.failed, sent: counts.sent }, 'campaign paused for errors');
   return paused;
 }

@@ -22,7 +22,9 @@ export async function superviseCampaigns(deps: Deps): Promise<{ requeued: number
     const id = Number(row.id);
     await resolveStaleClaims(deps.sql, id, deps.config.SEND_CLAIM_LEASE_SECONDS);
     if (row.orphaned) {
-      requeued += await deps.db.transaction((tx) => enqueueSendRanges(tx, deps.boss, id, deps.config.SEND_BATCH_SIZE));
+      requeued += await deps.db.transaction((tx) =>
+        enqueueSendRanges(tx, deps.boss, id, deps.config.SEND_BATCH_SIZE),
+      );
     } else if (await completeIfDone(deps.sql, id)) {
       completed += 1;
     }
@@ -30,4 +32,3 @@ export async function superviseCampaigns(deps: Deps): Promise<{ requeued: number
   if (requeued > 0) deps.log.warn({ requeued }, 'send jobs re-enqueued for orphaned recipients');
   return { requeued, completed };
 }
-

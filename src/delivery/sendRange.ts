@@ -32,9 +32,13 @@ export type RangeOutcome = { type: 'done'; completed: boolean } | { type: 'stopp
  * committed before its SES call and the outcome right after, so a crash can
  * leave at most the messages in flight in doubt, and those are never resent.
  */
-export async function sendRange(ctx: DeliveryContext, range: SendRange, signal?: AbortSignal): Promise<RangeOutcome> {
+export async function sendRange(
+  ctx: DeliveryContext,
+  range: SendRange,
+  signal?: AbortSignal,
+): Promise<RangeOutcome> {
   const campaign = await findCampaign(ctx.db, range.campaignId);
-  if (!campaign || campaign.state !== 'sending') return { type: 'stopped', state: campaign?.state ?? 'missing' };
+  if (campaign?.state !== 'sending') return { type: 'stopped', state: campaign?.state ?? 'missing' };
   await resolveStaleClaims(ctx.sql, campaign.id, ctx.config.SEND_CLAIM_LEASE_SECONDS);
 
   const buckets = campaignBuckets({
@@ -59,7 +63,12 @@ export async function sendRange(ctx: DeliveryContext, range: SendRange, signal?:
   const lane = async () => {
     while (await stillSending()) {
       const permits = await takeFromBuckets(ctx.sql, { buckets, want: perLane, signal });
-      const claimed = await claimBatch(ctx.sql, { ...range, topic: campaign.topic, channel: campaign.channel, limit: permits });
+      const claimed = await claimBatch(ctx.sql, {
+        ...range,
+        topic: campaign.topic,
+        channel: campaign.channel,
+        limit: permits,
+      });
       if (claimed.length === 0) {
         const [left] = await ctx.sql<{ n: number }[]>`
           select count(*)::int as n from campaign_recipients

@@ -16,7 +16,12 @@ export interface SendRange {
  * per range in the caller's transaction: the jobs exist if and only if the
  * state change that needs them commits. Never one job per recipient.
  */
-export async function enqueueSendRanges(tx: Tx, boss: PgBoss, campaignId: number, size: number): Promise<number> {
+export async function enqueueSendRanges(
+  tx: Tx,
+  boss: PgBoss,
+  campaignId: number,
+  size: number,
+): Promise<number> {
   const rows = await tx.execute<{ from_id: string; to_id: string }>(sql`
     select min(id) as from_id, max(id) as to_id
       from (select id, (row_number() over (order by id) - 1) / ${size} as bucket

@@ -28,7 +28,9 @@ export async function startCampaign(deps: Deps, campaignId: number): Promise<Sta
     if (campaign.sendAt && campaign.sendAt.getTime() > deps.clock.now().getTime() + 1000) {
       return { type: 'not-due', sendAt: campaign.sendAt } as const;
     }
-    await tx.execute(sql`update campaigns set state = 'building', started_at = now(), updated_at = now() where id = ${campaignId}`);
+    await tx.execute(
+      sql`update campaigns set state = 'building', started_at = now(), updated_at = now() where id = ${campaignId}`,
+    );
     return { type: 'build' } as const;
   });
   if (first.type !== 'build') return first;

@@ -11,7 +11,10 @@ export async function registerCampaignStart(deps: Deps): Promise<void> {
     const { campaignId } = payload.parse(job!.data);
     const log = deps.log.child({ queue: QUEUES.campaignStart, jobId: job!.id, campaignId });
     const outcome = await startCampaign(deps, campaignId);
-    log.info({ outcome: outcome.type, ...('recipients' in outcome ? { recipients: outcome.recipients } : {}) }, 'campaign start');
+    log.info(
+      { outcome: outcome.type, ...('recipients' in outcome ? { recipients: outcome.recipients } : {}) },
+      'campaign start',
+    );
     return outcome;
   });
 }

@@ -9,7 +9,10 @@ import { registerMaintenance } from './maintenance.ts';
  * Starts every queue's workers in this process. Supervision runs once at
  * once, so a restart after a crash resumes sending without waiting a minute.
  */
-export async function registerWorkers(deps: Deps, overrides: Partial<DeliveryContext> = {}): Promise<DeliveryContext> {
+export async function registerWorkers(
+  deps: Deps,
+  overrides: Partial<DeliveryContext> = {},
+): Promise<DeliveryContext> {
   const ctx = await createDeliveryContext(deps, overrides);
   await registerCampaignStart(ctx);
   await registerCampaignSend(ctx);

@@ -4,7 +4,7 @@ import { recordConsentChanges } from '../../src/consent/recordConsent.ts';
 import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
 import { createTestApp, json, type TestApp } from '../support/app.ts';
 import { addMembers, member } from '../support/members.ts';
-import { type LocalSes, startLocalSes, type StoredEmail } from '../support/ses.ts';
+import { type LocalSes, type StoredEmail, startLocalSes } from '../support/ses.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 let ses: LocalSes;
@@ -60,7 +60,8 @@ describe('campaign engine, end to end through the local SES', () => {
       member(`postal@${d}`, ['society-news/postal']),
       member(`german@${d}`, ['society-news'], { country: 'DE' }),
     ]);
-    await t.database.sql`insert into suppressions (email_normalized, reason) values (${`bounced@${d}`}, 'hard-bounce')`;
+    await t.database
+      .sql`insert into suppressions (email_normalized, reason) values (${`bounced@${d}`}, 'hard-bounce')`;
 
     const id = await createAndSchedule({
       name: 'Autumn newsletter',
@@ -80,7 +81,9 @@ describe('campaign engine, end to end through the local SES', () => {
     expect(ada.subject).toBe('News for Ada Lovelace');
     expect(henri.subject).toBe('Les nouvelles pour Henri Poincaré');
     const listUnsubscribe = header(ada, 'List-Unsubscribe')!;
-    expect(listUnsubscribe).toMatch(/^<http:\/\/localhost:3000\/u\/[A-Za-z0-9._-]+>, <mailto:unsubscribe\+[a-z0-9]+@mail\.society\.example\?subject=unsubscribe>$/);
+    expect(listUnsubscribe).toMatch(
+      /^<http:\/\/localhost:3000\/u\/[A-Za-z0-9._-]+>, <mailto:unsubscribe\+[a-z0-9]+@mail\.society\.example\?subject=unsubscribe>$/,
+    );
     expect(header(ada, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(header(ada, 'List-Id')).toBe('<society-news.mail.society.example>');
     // No member id or address in any link.
@@ -94,7 +97,9 @@ describe('campaign engine, end to end through the local SES', () => {
 
   it('honours an unsubscribe made while the campaign is sending', async () => {
     const d = 'midflight.example';
-    const people = Array.from({ length: 16 }, (_, i) => member(`m${i}@${d}`, ['events'], { chapter: 'Midflight' }));
+    const people = Array.from({ length: 16 }, (_, i) =>
+      member(`m${i}@${d}`, ['events'], { chapter: 'Midflight' }),
+    );
     const ids = await addMembers(t.database.db, people);
     const id = await createAndSchedule({
       name: 'Slow events mailing',
@@ -104,7 +109,10 @@ describe('campaign engine, end to end through the local SES', () => {
       segment: { field: 'chapter', op: 'eq', value: 'Midflight' },
       rateLimit: 4,
     });
-    await waitFor(async () => (await deliveredTo(d)).length >= 2, { timeoutMs: 10_000, message: 'first sends' });
+    await waitFor(async () => (await deliveredTo(d)).length >= 2, {
+      timeoutMs: 10_000,
+      message: 'first sends',
+    });
     const [pending] = await t.database.sql<{ member_id: number }[]>`
       select member_id::int from campaign_recipients where campaign_id = ${id} and state = 'pending' order by id desc limit 1`;
     await recordConsentChanges(
@@ -140,15 +148,20 @@ describe('campaign engine, end to end through the local SES', () => {
           await addMembers(
             t.database.db,
             people.map((p, i) =>
-              member(`p${i}@${d}`, [...(p.optIn ? ['internet-issues'] : []), ...(p.otherTopic ? ['events'] : [])], {
-                country: p.country,
-                status: p.lapsed ? 'lapsed' : 'active',
-              }),
+              member(
+                `p${i}@${d}`,
+                [...(p.optIn ? ['internet-issues'] : []), ...(p.otherTopic ? ['events'] : [])],
+                {
+                  country: p.country,
+                  status: p.lapsed ? 'lapsed' : 'active',
+                },
+              ),
             ),
           );
           for (const [i, p] of people.entries()) {
             if (p.suppressed) {
-              await t.database.sql`insert into suppressions (email_normalized, reason) values (${`p${i}@${d}`}, 'complaint')`;
+              await t.database
+                .sql`insert into suppressions (email_normalized, reason) values (${`p${i}@${d}`}, 'complaint')`;
             }
           }
           const id = await createAndSchedule({
@@ -156,7 +169,12 @@ describe('campaign engine, end to end through the local SES', () => {
             topic: 'internet-issues',
             subject: 'Internet issues',
             template: 'society-mailing',
-            segment: { all: [{ field: 'country', op: 'in', values: targeted }, { field: 'status', op: 'eq', value: 'active' }] },
+            segment: {
+              all: [
+                { field: 'country', op: 'in', values: targeted },
+                { field: 'status', op: 'eq', value: 'active' },
+              ],
+            },
           });
           await waitForState(id, 'completed');
           const expected = people

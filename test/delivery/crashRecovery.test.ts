@@ -53,7 +53,12 @@ describe('a worker killed mid-campaign', () => {
         t.tokens.editor,
       ),
     );
-    await t.call('POST', `/api/campaigns/${created.id}/schedule`, { sendAt: '2020-01-01T00:00:00Z' }, t.tokens.editor);
+    await t.call(
+      'POST',
+      `/api/campaigns/${created.id}/schedule`,
+      { sendAt: '2020-01-01T00:00:00Z' },
+      t.tokens.editor,
+    );
     const received = async () => (await ses.store()).filter((m) => m.destination.to[0]!.endsWith(`@${d}`));
 
     for (const threshold of [25, 70]) {
@@ -68,7 +73,9 @@ describe('a worker killed mid-campaign', () => {
     const last = startWorker();
     const state = await waitFor(
       async () => {
-        const [c] = await t.database.sql<{ state: string }[]>`select state from campaigns where id = ${created.id}`;
+        const [c] = await t.database.sql<
+          { state: string }[]
+        >`select state from campaigns where id = ${created.id}`;
         return c!.state === 'completed' ? c!.state : null;
       },
       { timeoutMs: 90_000, intervalMs: 200, message: 'the campaign to complete after restarts' },
