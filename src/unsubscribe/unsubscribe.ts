@@ -10,9 +10,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { recordConsentChanges } from '../consent/recordConsent.ts';
-import { CHANNELS, type ConsentSource, TOPICS, type Topic } from '../consent/vocabulary.ts';
+import {
+  CHANNELS,
+  type ConsentSource,
+  CURRENT_POLICY_VERSION,
+  TOPICS,
+  type Topic,
+} from '../consent/vocabulary.ts';
 import type { Db, Tx } from '../db/connect.ts';
-import { campaignEvents } from '../db/schema.ts';
 
 /** A member's recipient row of one campaign, for the campaign's unsubscribe count. */
 export interface UnsubscribingRecipient {
@@ -42,19 +47,43 @@ export async function withdrawTopic(
   source: ConsentSource,
 ): Promise<number> {
   await lockMember(tx, recipient.memberId);
-  const written = await recordConsentChanges(
-    tx,
-    [{ memberId: recipient.memberId, topic: recipient.topic, channel: 'email', granted: false }],
-    { source, actor: 'member', note: `campaign ${recipient.campaignId}` },
-  );
-  if (written > 0) {
-    await tx.insert(campaignEvents).values({
-      campaignId: recipient.campaignId,
-      recipientId: recipient.recipientId,
-      type: 'unsubscribe',
-    });
-  }
-  return written;
+  return setTopicOnEmail(tx, recipient, false, source, `campaign ${recipient.campaignId}`);
+}
+
+/**
+ * Appends one email consent entry for the member unless it would change
+ * nothing, and counts an unsubscribe for the campaign when a withdrawal was
+ * written — one statement, on the hot path of one-click.
+ *
+ * The same rule as `recordConsentChanges` in 'if-changed' mode (write when
+ * there is no current state, or it differs and is not newer than now), written
+ * for one row so the check is an index lookup: the general statement joins a
+ * JSON record set whose size the planner cannot know, and scans `consents`.
+ * Call it with the member's row locked (`lockMember`).
+ */
+async function setTopicOnEmail(
+  tx: Tx,
+  recipient: UnsubscribingRecipient,
+  granted: boolean,
+  source: ConsentSource,
+  note: string,
+): Promise<number> {
+  const rows = await tx.execute<{ written: number }>(sql`
+    with entry as (
+      insert into consent_events (member_id, topic, channel, granted, source, actor, note, policy_version, occurred_at)
+      select ${recipient.memberId}, ${recipient.topic}, 'email', ${granted}, ${source}, 'member', ${note},
+             ${CURRENT_POLICY_VERSION}, now()
+       where not exists (
+         select 1 from consents cur
+          where cur.member_id = ${recipient.memberId} and cur.topic = ${recipient.topic} and cur.channel = 'email'
+            and (cur.granted = ${granted} or cur.occurred_at > now()))
+      returning id
+    ), counted as (
+      insert into campaign_events (campaign_id, recipient_id, type)
+      select ${recipient.campaignId}, ${recipient.recipientId}, 'unsubscribe' from entry where not ${granted}
+    )
+    select count(*)::int as written from entry`);
+  return rows[0]?.written ?? 0;
 }
 
 /** Withdraws every topic on every channel: "leave all Society mailings". */
@@ -76,10 +105,12 @@ export function leaveAllMailings(db: Db, recipient: UnsubscribingRecipient): Pro
 export function undoUnsubscribe(db: Db, recipient: UnsubscribingRecipient): Promise<number> {
   return db.transaction(async (tx) => {
     await lockMember(tx, recipient.memberId);
-    return recordConsentChanges(
+    return setTopicOnEmail(
       tx,
-      [{ memberId: recipient.memberId, topic: recipient.topic, channel: 'email', granted: true }],
-      { source: 'unsubscribe-link', actor: 'member', note: `undo from campaign ${recipient.campaignId}` },
+      recipient,
+      true,
+      'unsubscribe-link',
+      `undo from campaign ${recipient.campaignId}`,
     );
   });
 }
