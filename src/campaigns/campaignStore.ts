@@ -71,7 +71,7 @@ export async function findCampaign(
   return row ? toCampaign(row) : null;
 }
 
-/** Counts a campaign's recipients by what happened to them. */
+/** Counts a campaign's member recipients (seeds aside) by what happened to them. */
 export interface Progress {
   audience: number;
   pending: number;
@@ -99,7 +99,7 @@ export async function campaignProgress(tx: Tx, campaignId: number): Promise<Prog
            (select count(*)::int from campaign_events e where e.campaign_id = ${campaignId} and e.type = 'bounce') as bounced,
            (select count(*)::int from campaign_events e where e.campaign_id = ${campaignId} and e.type = 'complaint') as complaints,
            (select count(*)::int from campaign_events e where e.campaign_id = ${campaignId} and e.type = 'unsubscribe') as unsubscribes
-      from campaign_recipients where campaign_id = ${campaignId}`);
+      from campaign_recipients where campaign_id = ${campaignId} and member_id is not null`);
   const r = row!;
   return {
     audience: r.audience!,

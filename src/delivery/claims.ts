@@ -45,7 +45,7 @@ export async function claimBatch(
     ), facts as (
       select r.id,
              coalesce(m.email, sd.address) as email,
-             m.name as name,
+             coalesce(m.name, sd.name) as name,
              r.seed_id is not null as is_seed,
              (r.seed_id is not null and sd.active) or (
                m.status = 'active'

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { compiledFor } from '../campaigns/campaignContent.ts';
 import { type Campaign, findCampaign } from '../campaigns/campaignStore.ts';
+import { dispatchHeader } from '../subcontractors/dispatchHeader.ts';
 import { envelopeProblem } from '../subcontractors/envelope.ts';
 import { backoffMs, isRetryable } from '../subcontractors/sesAdapter.ts';
 import { recipientLinks } from '../unsubscribe/links.ts';
@@ -40,6 +41,11 @@ export async function sendRange(
   const campaign = await findCampaign(ctx.db, range.campaignId);
   if (campaign?.state !== 'sending') return { type: 'stopped', state: campaign?.state ?? 'missing' };
   await resolveStaleClaims(ctx.sql, campaign.id, ctx.config.SEND_CLAIM_LEASE_SECONDS);
+  const [dispatch] = await ctx.sql<{ reference: string; fields: string[] }[]>`
+    select reference, fields from disclosures where campaign_id = ${campaign.id} order by id desc limit 1`;
+  // No disclosure, no sending: the contract check is what lets data leave.
+  if (!dispatch)
+    throw new Error(`campaign ${campaign.id} has no disclosure: it was not started through its contract`);
 
   const buckets = campaignBuckets({
     globalRatePerSecond: ctx.globalRate,
@@ -76,7 +82,7 @@ export async function sendRange(
         if (left!.n === 0) return;
         continue;
       }
-      const outcomes = await Promise.all(claimed.map((r) => sendOne(ctx, campaign, r)));
+      const outcomes = await Promise.all(claimed.map((r) => sendOne(ctx, campaign, dispatch, r)));
       await recordOutcomes(ctx.sql, outcomes);
       const fault = outcomes.find((o) => 'error' in o);
       if (fault && 'error' in fault) throw fault.error;
@@ -97,7 +103,12 @@ export async function sendRange(
 
 type SendResult = RecipientOutcome & { error?: unknown };
 
-async function sendOne(ctx: DeliveryContext, campaign: Campaign, r: ClaimedRecipient): Promise<SendResult> {
+async function sendOne(
+  ctx: DeliveryContext,
+  campaign: Campaign,
+  dispatch: { reference: string; fields: string[] },
+  r: ClaimedRecipient,
+): Promise<SendResult> {
   try {
     const compiled = await compiledFor(
       campaign,
@@ -116,10 +127,13 @@ async function sendOne(ctx: DeliveryContext, campaign: Campaign, r: ClaimedRecip
     );
     const envelope = composeEmail({
       campaign,
-      recipient: { email: r.email, name: r.name },
+      // Projected to the contract: the name leaves only if the contract permits it.
+      recipient: { email: r.email, name: dispatch.fields.includes('name') ? r.name : null },
       compiled,
       links,
       mailDomain: ctx.config.MAIL_DOMAIN,
+      // On every message, seeds' and members' alike, so a seed cannot be told apart.
+      extraHeaders: [dispatchHeader(dispatch.reference)],
     });
     const problem = envelopeProblem(envelope);
     if (problem) return { id: r.id, state: 'failed', reason: `not sendable: ${problem}` };

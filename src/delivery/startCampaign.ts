@@ -4,6 +4,10 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { findCampaign } from '../campaigns/campaignStore.ts';
 import { transition } from '../campaigns/lifecycle.ts';
 import type { Deps } from '../deps.ts';
+import { defaultContractId } from '../subcontractors/defaultContract.ts';
+import { openDispatch } from '../subcontractors/dispatch.ts';
+import { dispatchPostal } from '../subcontractors/postalDispatch.ts';
+import { completeIfDone } from './claims.ts';
 import { enqueueSendRanges } from './sendRanges.ts';
 
 export type StartOutcome =
@@ -14,8 +18,10 @@ export type StartOutcome =
 
 /**
  * Starts a scheduled campaign when its time comes: freezes the audience with
- * one set-based statement and enqueues the send jobs, in one transaction with
- * the move to `sending`. A retry after a crash finds the campaign `building`
+ * one set-based statement, opens the dispatch under the subcontractor's
+ * contract (checked before any data leaves; seeds added; disclosure
+ * recorded) and enqueues the send jobs, in one transaction with the move to
+ * `sending`. A refused dispatch fails the campaign with the clause named. A retry after a crash finds the campaign `building`
  * and builds again (the build is idempotent).
  */
 export async function startCampaign(deps: Deps, campaignId: number): Promise<StartOutcome> {
@@ -35,18 +41,55 @@ export async function startCampaign(deps: Deps, campaignId: number): Promise<Sta
   });
   if (first.type !== 'build') return first;
 
-  return deps.db.transaction(async (tx) => {
+  const started = await deps.db.transaction(async (tx) => {
     const campaign = (await findCampaign(tx, campaignId, { lock: true }))!;
     const next = transition(campaign.state, 'start-sending');
     if (next.type === 'illegal') return { type: 'ignored', state: campaign.state } as const;
-    const recipients = await buildAudience(tx, {
-      campaignId,
-      topic: campaign.topic,
-      channel: campaign.channel,
-      segment: campaign.segment,
-      ...(campaign.recipientLimit ? { limit: campaign.recipientLimit } : {}),
-    });
-    const jobs = await enqueueSendRanges(tx, deps.boss, campaignId, deps.config.SEND_BATCH_SIZE);
+    const purpose = campaign.kind === 'partner-offer' ? 'partner-offer' : 'society-mailing';
+    const now = deps.clock.now();
+    // Audience and disclosure stand or fall together: a refused dispatch leaves no recipients behind.
+    const frozen = await tx
+      .transaction(async (inner) => {
+        const recipients = await buildAudience(inner, {
+          campaignId,
+          topic: campaign.topic,
+          channel: campaign.channel,
+          segment: campaign.segment,
+          ...(campaign.recipientLimit ? { limit: campaign.recipientLimit } : {}),
+        });
+        const dispatch = await openDispatch(inner, {
+          campaignId,
+          contractId: campaign.contractId ?? (await defaultContractId(inner, campaign.channel, purpose, now)),
+          purpose,
+          channel: campaign.channel,
+          now,
+          seedDomain: deps.config.MAIL_DOMAIN,
+        });
+        if (dispatch.type === 'refused') throw new Refused(dispatch.clause, dispatch.message);
+        return { recipients, dispatch };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Refused) return error;
+        throw error;
+      });
+    if (frozen instanceof Refused) {
+      const reason = `The subcontractor contract does not allow this dispatch (${frozen.clause}): ${frozen.message}`;
+      await tx.execute(
+        sql`update campaigns set state = 'failed', state_reason = ${reason}, finished_at = now(), updated_at = now() where id = ${campaignId}`,
+      );
+      await recordAudit(tx, {
+        actor: 'system',
+        action: 'campaign.dispatch-refused',
+        target: `campaign:${campaignId}`,
+        details: { clause: frozen.clause },
+      });
+      return { type: 'failed', reason } as const;
+    }
+    // Postal mail goes as one manifest after this commits; email as keyset-ranged send jobs.
+    const jobs =
+      campaign.channel === 'email'
+        ? await enqueueSendRanges(tx, deps.boss, campaignId, deps.config.SEND_BATCH_SIZE)
+        : 1;
     const state = jobs === 0 ? 'completed' : next.to;
     await tx.execute(sql`
       update campaigns set state = ${state}, updated_at = now(),
@@ -56,8 +99,32 @@ export async function startCampaign(deps: Deps, campaignId: number): Promise<Sta
       actor: 'system',
       action: 'campaign.start',
       target: `campaign:${campaignId}`,
-      details: { recipients, jobs },
+      details: { recipients: frozen.recipients, jobs, disclosure: frozen.dispatch.reference },
     });
-    return { type: 'started', recipients, jobs } as const;
+    return {
+      type: 'started',
+      recipients: frozen.recipients,
+      jobs,
+      channel: campaign.channel,
+      dispatch: frozen.dispatch,
+    } as const;
   });
+  if (started.type !== 'started') return started;
+  if (started.channel === 'postal') {
+    await dispatchPostal(deps, {
+      campaignId,
+      disclosureId: started.dispatch.disclosureId,
+      fields: started.dispatch.fields,
+    });
+    await completeIfDone(deps.sql, campaignId);
+  }
+  return { type: 'started', recipients: started.recipients, jobs: started.jobs };
+}
+
+class Refused extends Error {
+  readonly clause: string;
+  constructor(clause: string, message: string) {
+    super(message);
+    this.clause = clause;
+  }
 }

@@ -93,6 +93,19 @@ describe('campaign engine, end to end through the local SES', () => {
     expect(ada.body.html).toContain(unsubscribeUrl);
     expect(ada.body.text).toContain('Reston');
     expect(ada.body.html).not.toMatch(/<img[^>]+(track|pixel|open)/i);
+
+    // The dispatch went out under the email contract: disclosed, with a seed that looks like anyone else.
+    const [disclosure] = await t.database.sql<
+      { reference: string; recipient_count: number; fields: string[] }[]
+    >`
+      select reference, recipient_count, fields from disclosures where campaign_id = ${id}`;
+    expect(disclosure).toMatchObject({ fields: ['email', 'name'] });
+    expect(header(ada, 'X-Society-Dispatch')).toBe(disclosure!.reference);
+    const seedMail = (await ses.store()).filter(
+      (m) =>
+        m.destination.to[0]!.startsWith('seed+') && header(m, 'X-Society-Dispatch') === disclosure!.reference,
+    );
+    expect(seedMail).toHaveLength(1);
   });
 
   it('honours an unsubscribe made while the campaign is sending', async () => {
@@ -114,7 +127,8 @@ describe('campaign engine, end to end through the local SES', () => {
       message: 'first sends',
     });
     const [pending] = await t.database.sql<{ member_id: number }[]>`
-      select member_id::int from campaign_recipients where campaign_id = ${id} and state = 'pending' order by id desc limit 1`;
+      select member_id::int from campaign_recipients
+       where campaign_id = ${id} and state = 'pending' and member_id is not null order by id desc limit 1`;
     await recordConsentChanges(
       t.database.db,
       [{ memberId: pending!.member_id, topic: 'events', channel: 'email', granted: false }],

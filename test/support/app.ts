@@ -4,10 +4,11 @@ import type { Clock, Deps } from '../../src/deps.ts';
 import { createApp, type Mount } from '../../src/http/app.ts';
 import { createQueues } from '../../src/jobs/queues.ts';
 import { createLogger } from '../../src/ops/logger.ts';
-import { createSesClient } from '../../src/subcontractors/sesAdapter.ts';
 import { createMetrics } from '../../src/ops/metrics.ts';
 import type { Role } from '../../src/staff/roles.ts';
 import { createStaffUser, issueStaffToken } from '../../src/staff/staffUsers.ts';
+import { ensureEmailContract } from '../../src/subcontractors/defaultContract.ts';
+import { createSesClient } from '../../src/subcontractors/sesAdapter.ts';
 import { resolveSigningKeys } from '../../src/unsubscribe/signingKeys.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -55,6 +56,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     clock: options.clock ?? { now: () => new Date() },
     linkKeys: await resolveSigningKeys(config),
   };
+  await database.db.transaction((tx) => ensureEmailContract(tx, new Date()));
   const tokens = {} as Record<Role, string>;
   for (const role of ['editor', 'approver', 'admin'] as const) {
     const id = await createStaffUser(database.db, { email: `${role}@staff.example`, name: role, role });
