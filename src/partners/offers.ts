@@ -223,3 +223,17 @@ export async function withdrawOffer(tx: Tx, partnerId: number, offerId: number):
       throw error;
     });
 }
+
+/**
+ * For the engine, when a partner-offer campaign completes: its offer becomes
+ * sent. Returns false when the campaign carries no scheduled offer.
+ */
+export async function markOfferSent(tx: Tx, campaignId: number): Promise<boolean> {
+  const [offer] = await tx
+    .select({ id: offers.id })
+    .from(offers)
+    .where(and(eq(offers.campaignId, campaignId), eq(offers.state, 'scheduled')));
+  if (!offer) return false;
+  const outcome = await moveOffer(tx, { offerId: offer.id, action: 'mark-sent', actor: 'system' });
+  return outcome.type === 'moved';
+}

@@ -74,7 +74,7 @@ describe('openDispatch refuses a dispatch that breaks its contract, writing noth
     await db.db.execute(
       sql`update seeds set active = false where channel = 'postal' and disclosure_id is null`,
     );
-    const { input } = await setUp(options);
+    const { input } = await setUp(options as Parameters<typeof setUp>[0]);
     const before = await footprint(db.db);
     const outcome = await openDispatch(db.db, input);
     expect(outcome).toMatchObject({ type: 'refused', clause });
