@@ -54,8 +54,8 @@ async function runCampaign(domain: string, count: number, extra: Record<string, 
   return created.id as number;
 }
 
-const campaign = (id: number) =>
-  t.call('GET', `/api/campaigns/${id}`, undefined, t.tokens.editor).then((r) => json(r));
+const campaign = async (id: number) =>
+  json(await t.call('GET', `/api/campaigns/${id}`, undefined, t.tokens.editor));
 
 describe('an email service that throttles and fails part of the time', () => {
   it('still completes the campaign, each recipient once', async () => {
