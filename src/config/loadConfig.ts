@@ -21,6 +21,10 @@ const schema = z.object({
   /** HTTP listen port and host. */
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Behind a reverse proxy: a client's address is the last X-Forwarded-For entry (rate limits count by it). */
+  TRUST_PROXY: flag.default(false),
+  /** Don't rate-limit requests from loopback (benchmarks, local tools). Unset: only when NODE_ENV=development. */
+  RATE_LIMIT_EXEMPT_LOOPBACK: flag.optional(),
   /** Base URL members and staff reach the server at; links in emails start with it. */
   PUBLIC_URL: url.optional(),
   /** A PostgreSQL server. Unset: an embedded PostgreSQL keeps its data in DATA_DIR/postgres. */
@@ -80,7 +84,11 @@ const schema = z.object({
 });
 
 export type Config = Readonly<
-  Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEFAULT_FROM'> & { PUBLIC_URL: string; DEFAULT_FROM: string }
+  Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEFAULT_FROM' | 'RATE_LIMIT_EXEMPT_LOOPBACK'> & {
+    PUBLIC_URL: string;
+    DEFAULT_FROM: string;
+    RATE_LIMIT_EXEMPT_LOOPBACK: boolean;
+  }
 >;
 
 export class ConfigError extends Error {
@@ -107,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...c,
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     DEFAULT_FROM: c.DEFAULT_FROM ?? `${c.SOCIETY_NAME} <news@${c.MAIL_DOMAIN}>`,
+    RATE_LIMIT_EXEMPT_LOOPBACK: c.RATE_LIMIT_EXEMPT_LOOPBACK ?? c.NODE_ENV === 'development',
   });
 }
 

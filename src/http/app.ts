@@ -6,8 +6,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './auth.ts';
 import { invalid, issuesOf, problem } from './problems.ts';
+import { type RateLimitOptions, rateLimit } from './rateLimit.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentHistoryRoutes } from './routes/consentHistory.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { contractRoutes } from './routes/contracts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -30,6 +32,7 @@ const mounts: Mount[] = [
   partnerRoutes,
   offerRoutes,
   contractRoutes,
+  consoleRoutes,
 ];
 
 export function createApp(deps: Deps, extra: Mount[] = []): OpenAPIHono<AppEnv> {
@@ -51,6 +54,23 @@ export function createApp(deps: Deps, extra: Mount[] = []): OpenAPIHono<AppEnv> 
       strictTransportSecurity: deps.config.PUBLIC_URL.startsWith('https:') ? 'max-age=31536000' : false,
     }),
   );
+  // Per client and per process (see rateLimit.ts), before any body is read.
+  // Link pages and the webhook are generous: one-click POSTs and SNS deliveries
+  // come from a mail provider's or AWS's few addresses, and a refused
+  // unsubscribe is worse than a busy process. Sign-in is tight: keys are guessed.
+  const limit = (path: string, options: Omit<RateLimitOptions, 'trustProxy' | 'exemptLoopback'>) =>
+    app.use(
+      path,
+      rateLimit({
+        ...options,
+        trustProxy: deps.config.TRUST_PROXY,
+        exemptLoopback: deps.config.RATE_LIMIT_EXEMPT_LOOPBACK,
+      }),
+    );
+  limit('/u/*', { name: 'unsubscribe links', ratePerSecond: 100, burst: 500 });
+  limit('/p/*', { name: 'preference links', ratePerSecond: 100, burst: 500 });
+  limit('/webhooks/ses', { name: 'SES webhook', ratePerSecond: 100, burst: 500 });
+  limit('/partner/sign-in', { name: 'partner sign-in', ratePerSecond: 10 / 60, burst: 10 });
   app.use(
     bodyLimit({
       maxSize: 1024 * 1024,
