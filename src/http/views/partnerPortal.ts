@@ -92,6 +92,9 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
   const session = (c: Context) => portalSession(deps.db, getCookie(c, COOKIE), now());
   const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
 
+  /** The fields of a form post; null when the body is no readable form (e.g. multipart without a boundary). */
+  const readForm = (c: Context) => c.req.parseBody().catch(() => null);
+
   /** The signed-in partner, or a redirect to the sign-in page. */
   async function signedIn(c: Context): Promise<PortalSession | Response> {
     const s = await session(c);
@@ -101,7 +104,8 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
   async function posted(c: Context): Promise<{ s: PortalSession; form: Record<string, string> } | Response> {
     const s = await signedIn(c);
     if (s instanceof Response) return s;
-    const raw = await c.req.parseBody();
+    const raw = await readForm(c);
+    if (!raw) return c.text('The form could not be read.', 400);
     const form = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
     if (!csrfMatches(s, form.csrf)) return c.text('The form has expired; go back and reload it.', 403);
     return { s, form };
@@ -115,7 +119,9 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
 
   app.post('/partner/sign-in', async (c) => {
     noStore(c);
-    const { key } = await c.req.parseBody();
+    const body = await readForm(c);
+    if (!body) return c.html(signInPage('The form could not be read.'), 400);
+    const { key } = body;
     const principal =
       typeof key === 'string' && /^[A-Za-z0-9_-]{10,200}$/.test(key.trim())
         ? await principalForToken(deps.db, key.trim())
