@@ -10,6 +10,7 @@ import { resolveDatabase } from '../db/resolveDatabase.ts';
 import { importMembersCsv } from '../members/importCsv.ts';
 import { ROLES, type Role } from '../staff/roles.ts';
 import { createStaffUser, issueStaffToken } from '../staff/staffUsers.ts';
+import { staffPasswordCommand } from './staffPassword.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -20,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command>
       Create a staff user and print an API token for it (shown once).
   staff token --email <address> [--label <text>]
       Issue another API token for an existing staff user.
+  staff password --email <address>
+      Set a staff user's console password (asked for, or read from standard input).
 `;
 
 class UsageError extends Error {}
@@ -57,6 +60,7 @@ async function membersImport(db: Db, args: string[]) {
 }
 
 async function staffCommand(db: Db, sub: string | undefined, args: string[]) {
+  if (sub === 'password') return staffPasswordCommand(db, args);
   const { values } = parseArgs({
     args,
     options: {

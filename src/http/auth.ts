@@ -1,4 +1,7 @@
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { csrfMatches, STAFF_SESSION_COOKIE, staffSession } from '../console/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { hasRole, type Role } from '../staff/roles.ts';
 import {
@@ -23,12 +26,33 @@ async function authenticate(deps: Deps, header: string | undefined): Promise<Pri
   return token ? principalForToken(deps.db, token) : null;
 }
 
+/**
+ * A console session cookie stands in for a staff bearer token, with the same
+ * role checks. A request that changes something must also carry the
+ * session's CSRF token in `X-CSRF-Token`: a cookie is sent by the browser on
+ * its own, a header only by our own pages.
+ */
+async function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | 'csrf' | null> {
+  const session = await staffSession(deps.db, getCookie(c, STAFF_SESSION_COOKIE), deps.clock.now());
+  if (!session) return null;
+  if (
+    !/^(GET|HEAD|OPTIONS)$/.test(c.req.method) &&
+    !csrfMatches(session.csrfToken, c.req.header('x-csrf-token'))
+  ) {
+    return 'csrf';
+  }
+  return session.staff;
+}
+
 const unauthenticated = { 'WWW-Authenticate': 'Bearer realm="society-mailer"' };
 
 /** Staff routes: a live staff token whose role includes `role`. */
 export function requireStaff(deps: Deps, role: Role) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const principal = await authenticate(deps, c.req.header('authorization'));
+    const header = c.req.header('authorization');
+    const principal = header ? await authenticate(deps, header) : await sessionPrincipal(deps, c);
+    if (principal === 'csrf')
+      return problem(c, 403, 'csrf', 'the X-CSRF-Token header of the session is missing');
     if (!principal) {
       c.header('WWW-Authenticate', unauthenticated['WWW-Authenticate']);
       return problem(c, 401, 'unauthenticated', 'a valid staff bearer token is required');

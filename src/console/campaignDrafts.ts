@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { compiledFor, validateContent } from '../campaigns/campaignContent.ts';
+import { createCampaignInput } from '../campaigns/campaignInput.ts';
+import { type Campaign, findCampaign } from '../campaigns/campaignStore.ts';
+import { EDITABLE } from '../campaigns/lifecycle.ts';
+import { campaigns } from '../db/schema.ts';
+import { composeEmail } from '../delivery/composeEmail.ts';
+import type { Deps } from '../deps.ts';
+import type { StaffPrincipal } from '../staff/staffUsers.ts';
+import type { SesAdapter } from '../subcontractors/sesAdapter.ts';
+import type { CompileCache } from '../templates/index.ts';
+import { recipientLinks } from '../unsubscribe/links.ts';
+import { type SegmentForm, segmentFromForm } from './segmentForm.ts';
+
+/**
+ * Drafting a campaign from the console form: the same validation as the
+ * campaign API (the input schema, then strict MJML compilation of every
+ * language), with problems returned by form field rather than as JSON.
+ */
+export interface CampaignForm extends SegmentForm {
+  name: string;
+  topic: string;
+  channel: string;
+  subject: string;
+  template: string;
+  defaultLanguage: string;
+  fromAddress: string;
+}
+
+export type SaveOutcome =
+  | { type: 'saved'; id: number }
+  | { type: 'invalid'; errors: Record<string, string> }
+  | { type: 'not-found' }
+  | { type: 'not-editable'; state: string };
+
+const footerOf = (deps: Pick<Deps, 'config'>) => ({
+  societyName: deps.config.SOCIETY_NAME,
+  postalAddress: deps.config.SOCIETY_POSTAL_ADDRESS,
+});
+
+export async function saveDraft(
+  deps: Pick<Deps, 'db' | 'config'>,
+  id: number | null,
+  form: CampaignForm,
+  actor: string,
+): Promise<SaveOutcome> {
+  const errors: Record<string, string> = {};
+  const segment = segmentFromForm(form);
+  if (segment.type === 'invalid') Object.assign(errors, segment.errors);
+  const parsed = createCampaignInput.safeParse({
+    name: form.name,
+    topic: form.topic,
+    channel: form.channel || 'email',
+    subject: form.subject,
+    template: form.template,
+    defaultLanguage: form.defaultLanguage || 'en',
+    segment: segment.type === 'ok' ? segment.segment : { all: [] },
+    ...(form.fromAddress ? { fromAddress: form.fromAddress } : {}),
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_')] ??= issue.message;
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { type: 'invalid', errors };
+  const input = parsed.data;
+  const content = { ...input, template: input.template ?? null, mjml: null };
+  for (const p of await validateContent(content, footerOf(deps))) {
+    errors[p.field === 'subject' ? 'subject' : 'template'] ??= p.line
+      ? `line ${p.line}: ${p.message}`
+      : p.message;
+  }
+  if (Object.keys(errors).length > 0) return { type: 'invalid', errors };
+
+  const values = {
+    name: input.name,
+    topic: input.topic,
+    channel: input.channel,
+    subject: input.subject,
+    template: input.template ?? null,
+    mjml: null,
+    defaultLanguage: input.defaultLanguage,
+    segment: input.segment,
+    fromAddress: input.fromAddress ?? deps.config.DEFAULT_FROM,
+  };
+  return deps.db.transaction(async (tx): Promise<SaveOutcome> => {
+    if (id === null) {
+      const [row] = await tx
+        .insert(campaigns)
+        .values({ ...values, variants: {}, createdBy: actor })
+        .returning({ id: campaigns.id });
+      await recordAudit(tx, { actor, action: 'campaign.create', target: `campaign:${row!.id}` });
+      return { type: 'saved', id: row!.id };
+    }
+    const existing = await findCampaign(tx, id, { lock: true });
+    if (!existing) return { type: 'not-found' };
+    if (!EDITABLE.includes(existing.state)) return { type: 'not-editable', state: existing.state };
+    await tx
+      .update(campaigns)
+      .set({ ...values, updatedAt: new Date() })
+      .where(sql`${campaigns.id} = ${id} and ${campaigns.state} = 'draft'`);
+    await recordAudit(tx, { actor, action: 'campaign.update', target: `campaign:${id}` });
+    return { type: 'saved', id };
+  });
+}
+
+/** Deletes a draft; anything past draft stays (it has a history). */
+export async function deleteDraft(deps: Pick<Deps, 'db'>, id: number, actor: string) {
+  return deps.db.transaction(async (tx) => {
+    const campaign = await findCampaign(tx, id, { lock: true });
+    if (!campaign) return { type: 'not-found' } as const;
+    if (campaign.state !== 'draft') return { type: 'not-editable', state: campaign.state } as const;
+    await tx.delete(campaigns).where(eq(campaigns.id, id));
+    await recordAudit(tx, { actor, action: 'campaign.delete', target: `campaign:${id}` });
+    return { type: 'deleted' } as const;
+  });
+}
+
+/** The message as a sample member would get it: subject, HTML and text. */
+export async function previewCampaign(
+  deps: Pick<Deps, 'config'>,
+  campaign: Campaign,
+  cache: CompileCache,
+  language = campaign.defaultLanguage,
+) {
+  // A negative id keeps preview compilations apart from the sending cache's.
+  const compiled = await compiledFor({ ...campaign, id: -campaign.id }, language, footerOf(deps), cache);
+  const envelope = composeEmail({
+    campaign,
+    recipient: { name: 'Ada Lovelace', email: 'member@example.org' },
+    compiled,
+    links: {
+      unsubscribeUrl: `${deps.config.PUBLIC_URL}/u/preview`,
+      preferencesUrl: `${deps.config.PUBLIC_URL}/p/preview`,
+      mailto: `mailto:unsubscribe@${deps.config.MAIL_DOMAIN}`,
+    },
+    mailDomain: deps.config.MAIL_DOMAIN,
+  });
+  return { subject: envelope.subject, html: envelope.html, text: envelope.text };
+}
+
+/**
+ * Sends a test of the campaign to the signed-in staff member's own address
+ * (never to anyone else), subject marked [TEST], with working links.
+ */
+export async function sendTestToSelf(
+  deps: Pick<Deps, 'db' | 'config' | 'linkKeys' | 'clock'>,
+  campaign: Campaign,
+  staff: StaffPrincipal,
+  sender: SesAdapter,
+  cache: CompileCache,
+): Promise<{ type: 'sent' } | { type: 'failed'; message: string }> {
+  const footer = footerOf(deps);
+  const compiled = await compiledFor(
+    { ...campaign, id: -campaign.id },
+    campaign.defaultLanguage,
+    footer,
+    cache,
+  );
+  const links = recipientLinks(
+    { publicUrl: deps.config.PUBLIC_URL, mailDomain: deps.config.MAIL_DOMAIN, keys: deps.linkKeys },
+    {
+      recipientToken: `test${randomBytes(12).toString('hex')}`,
+      topic: campaign.topic,
+      campaignId: campaign.id,
+      issuedAt: Math.floor(deps.clock.now().getTime() / 1000),
+    },
+  );
+  const envelope = composeEmail({
+    campaign,
+    recipient: { name: staff.name, email: staff.email },
+    compiled: { ...compiled, subject: `[TEST] ${compiled.subject}` },
+    links,
+    mailDomain: deps.config.MAIL_DOMAIN,
+  });
+  const outcome = await sender.send(envelope);
+  if (outcome.type !== 'sent') {
+    return {
+      type: 'failed',
+      message: `The email service did not accept the test (${outcome.type}). Try again in a minute.`,
+    };
+  }
+  await deps.db.transaction((tx) =>
+    recordAudit(tx, {
+      actor: `staff:${staff.id}`,
+      action: 'campaign.test-send',
+      target: `campaign:${campaign.id}`,
+      details: { recipients: 1 },
+    }),
+  );
+  return { type: 'sent' };
+}

@@ -1,0 +1,351 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { audiencePreview } from '../../audiences/preview.ts';
+import { isTimeZone } from '../../campaigns/campaignInput.ts';
+import { type Campaign, campaignProgress, findCampaign } from '../../campaigns/campaignStore.ts';
+import {
+  type CommandResult,
+  cancelCampaign,
+  pauseCampaign,
+  resumeCampaign,
+  scheduleCampaign,
+  unscheduleCampaign,
+} from '../../campaigns/commands.ts';
+import { CHANNELS, type Channel, SOCIETY_TOPICS, TOPICS, type Topic } from '../../consent/vocabulary.ts';
+import {
+  type CampaignForm,
+  deleteDraft,
+  previewCampaign,
+  saveDraft,
+  sendTestToSelf,
+} from '../../console/campaignDrafts.ts';
+import { EMPTY_SEGMENT_FORM, formFromSegment, segmentFromForm } from '../../console/segmentForm.ts';
+import { campaigns } from '../../db/schema.ts';
+import type { Deps } from '../../deps.ts';
+import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
+import { createCompileCache, listTemplates } from '../../templates/index.ts';
+import type { AppEnv } from '../auth.ts';
+import {
+  campaignFormPage,
+  campaignListPage,
+  campaignPage,
+  progressView,
+} from '../views/console/campaigns.ts';
+import { notFoundPage, type Viewer } from '../views/console/layout.ts';
+import { type ConsoleKit, type Form, list, str } from './consoleKit.ts';
+
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+
+function readForm(form: Form): CampaignForm {
+  return {
+    name: str(form, 'name'),
+    topic: str(form, 'topic'),
+    channel: str(form, 'channel'),
+    subject: str(form, 'subject'),
+    template: str(form, 'template'),
+    defaultLanguage: str(form, 'defaultLanguage').toLowerCase(),
+    fromAddress: str(form, 'fromAddress'),
+    countries: str(form, 'countries'),
+    languages: str(form, 'languages'),
+    membershipTypes: str(form, 'membershipTypes'),
+    chapters: str(form, 'chapters'),
+    statuses: list(form, 'statuses'),
+    joinedAfter: str(form, 'joinedAfter'),
+    joinedBefore: str(form, 'joinedBefore'),
+    renewedAfter: str(form, 'renewedAfter'),
+  };
+}
+
+function formOf(c: Campaign): CampaignForm {
+  return {
+    name: c.name,
+    topic: c.topic,
+    channel: c.channel,
+    subject: c.subject,
+    template: c.template ?? '',
+    defaultLanguage: c.defaultLanguage,
+    fromAddress: c.fromAddress,
+    ...(formFromSegment(c.segment) ?? EMPTY_SEGMENT_FORM),
+  };
+}
+
+/** Campaigns in the console: list, draft, preview, test, schedule and follow. Editors and up. */
+export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
+  const cache = createCompileCache({ maxEntries: 32 });
+  const sender = createSesAdapter({ client: deps.ses, configurationSet: deps.config.SES_CONFIGURATION_SET });
+  const templates = async () => (await listTemplates()).filter((t) => t !== 'partner-offer');
+
+  const countFor = async (form: CampaignForm) => {
+    const segment = segmentFromForm(form);
+    const topic = (TOPICS as readonly string[]).includes(form.topic)
+      ? (form.topic as Topic)
+      : SOCIETY_TOPICS[0]!;
+    const channel = (CHANNELS as readonly string[]).includes(form.channel)
+      ? (form.channel as Channel)
+      : 'email';
+    if (segment.type === 'invalid') return { segment, preview: null };
+    return { segment, preview: await audiencePreview(deps.db, { topic, channel, segment: segment.segment }) };
+  };
+
+  const renderPreview = async (campaign: Campaign) => {
+    try {
+      return await previewCampaign(deps, campaign, cache);
+    } catch (error) {
+      deps.log.warn({ err: error, campaignId: campaign.id }, 'console preview failed');
+      return { error: 'The message cannot be rendered: edit the template or subject and save again.' };
+    }
+  };
+
+  const showCampaign = async (
+    c: Context,
+    viewer: Viewer,
+    id: number,
+    error?: string,
+    status: 200 | 409 | 502 = 200,
+  ) => {
+    const campaign = await findCampaign(deps.db, id);
+    if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    const progress = progressView(campaign.state, await campaignProgress(deps.db, id));
+    return kit.render(
+      c,
+      campaignPage({
+        viewer,
+        campaign,
+        progress,
+        preview: await renderPreview(campaign),
+        timeZones: TIME_ZONES,
+        error,
+        notice: kit.notice(c),
+      }),
+      status,
+    );
+  };
+
+  app.get('/console/campaigns', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return viewer;
+    const rows = await deps.db.select().from(campaigns).orderBy(sql`id desc`).limit(100);
+    const list = [];
+    for (const row of rows) {
+      const campaign = (await findCampaign(deps.db, row.id))!;
+      list.push({
+        campaign,
+        progress: progressView(campaign.state, await campaignProgress(deps.db, row.id)),
+      });
+    }
+    return kit.render(c, campaignListPage(viewer, list, kit.notice(c)));
+  });
+
+  app.get('/console/campaigns/new', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return viewer;
+    const form: CampaignForm = {
+      name: '',
+      topic: 'society-news',
+      channel: 'email',
+      subject: '',
+      template: 'society-mailing',
+      defaultLanguage: 'en',
+      fromAddress: '',
+      ...EMPTY_SEGMENT_FORM,
+    };
+    return kit.render(
+      c,
+      campaignFormPage({ viewer, id: null, form, templates: await templates(), errors: {} }),
+    );
+  });
+
+  /** Create (id null) or update a draft; "Count audience" re-shows the form with the count and saves nothing. */
+  const save = async (c: Context, id: number | null) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const { viewer } = posted;
+    const form = readForm(posted.form);
+    if (str(posted.form, 'intent') === 'count') {
+      const counted = await countFor(form);
+      const errors = counted.segment.type === 'invalid' ? counted.segment.errors : {};
+      return kit.render(
+        c,
+        campaignFormPage({
+          viewer,
+          id,
+          form,
+          templates: await templates(),
+          errors,
+          audience: counted.preview,
+        }),
+      );
+    }
+    const outcome = await saveDraft(deps, id, form, `staff:${viewer.staff.id}`);
+    if (outcome.type === 'saved') {
+      return c.redirect(
+        `/console/campaigns/${outcome.id}/edit?done=${id === null ? 'created' : 'saved'}`,
+        303,
+      );
+    }
+    if (outcome.type === 'not-found') return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    if (outcome.type === 'not-editable') {
+      return showCampaign(
+        c,
+        viewer,
+        id!,
+        `Only drafts can be changed; this campaign is ${outcome.state}.`,
+        409,
+      );
+    }
+    return kit.render(
+      c,
+      campaignFormPage({ viewer, id, form, templates: await templates(), errors: outcome.errors }),
+      400,
+    );
+  };
+
+  app.post('/console/campaigns', (c) => save(c, null));
+  app.post('/console/campaigns/:id{[0-9]+}', (c) => save(c, Number(c.req.param('id'))));
+
+  app.get('/console/campaigns/:id{[0-9]+}', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return viewer;
+    return showCampaign(c, viewer, Number(c.req.param('id')));
+  });
+
+  app.get('/console/campaigns/:id{[0-9]+}/edit', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return viewer;
+    const id = Number(c.req.param('id'));
+    const campaign = await findCampaign(deps.db, id);
+    if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    if (campaign.state !== 'draft') return c.redirect(`/console/campaigns/${id}`, 303);
+    const form = formOf(campaign);
+    const counted = await countFor(form);
+    const preview = await renderPreview(campaign);
+    return kit.render(
+      c,
+      campaignFormPage({
+        viewer,
+        id,
+        form,
+        templates: await templates(),
+        errors: 'error' in preview ? { template: preview.error } : {},
+        audience: counted.preview,
+        preview: 'error' in preview ? null : preview,
+        notice: kit.notice(c),
+      }),
+    );
+  });
+
+  /** The rendered message as a page of its own (top level, so it may be opened in a new tab). */
+  app.get('/console/campaigns/:id{[0-9]+}/preview', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return viewer;
+    const campaign = await findCampaign(deps.db, Number(c.req.param('id')));
+    if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    const preview = await renderPreview(campaign);
+    if ('error' in preview) return kit.render(c, notFoundPage(viewer, 'preview'), 422);
+    c.header('Cache-Control', 'no-store');
+    return c.html(preview.html);
+  });
+
+  app.get('/console/campaigns/:id{[0-9]+}/progress', async (c) => {
+    const viewer = await kit.page(c, 'editor');
+    if (viewer instanceof Response) return c.json({ message: 'sign in again' }, 401);
+    const id = Number(c.req.param('id'));
+    const campaign = await findCampaign(deps.db, id);
+    if (!campaign) return c.json({ message: 'no such campaign' }, 404);
+    c.header('Cache-Control', 'no-store');
+    return c.json(progressView(campaign.state, await campaignProgress(deps.db, id)));
+  });
+
+  /** The live audience count behind the segment form (counts only; GET, changes nothing). */
+  app.get('/console/audience-count', async (c) => {
+    const viewer = await kit.viewer(c);
+    if (!viewer) return c.json({ message: 'Sign in again to count.' }, 401);
+    const query = c.req.queries();
+    const form = readForm(
+      Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.length > 1 ? v : v[0]!])),
+    );
+    const counted = await countFor(form);
+    c.header('Cache-Control', 'no-store');
+    if (counted.segment.type === 'invalid') {
+      return c.json(
+        { message: `Cannot count yet: ${Object.values(counted.segment.errors).join('; ')}` },
+        400,
+      );
+    }
+    return c.json({ total: counted.preview!.total });
+  });
+
+  app.post('/console/campaigns/:id{[0-9]+}/test-send', async (c) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const id = Number(c.req.param('id'));
+    const campaign = await findCampaign(deps.db, id);
+    if (!campaign) return kit.render(c, notFoundPage(posted.viewer, 'campaign'), 404);
+    const outcome = await sendTestToSelf(deps, campaign, posted.viewer.staff, sender, cache);
+    if (outcome.type === 'failed') return showCampaign(c, posted.viewer, id, outcome.message, 502);
+    return c.redirect(`/console/campaigns/${id}?done=test-sent`, 303);
+  });
+
+  app.post('/console/campaigns/:id{[0-9]+}/schedule', async (c) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const id = Number(c.req.param('id'));
+    const date = str(posted.form, 'sendDate');
+    const time = str(posted.form, 'sendTime');
+    const timeZone = str(posted.form, 'timeZone') || 'UTC';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) {
+      return showCampaign(c, posted.viewer, id, 'Give a date and a time to schedule the campaign.', 409);
+    }
+    if (!isTimeZone(timeZone))
+      return showCampaign(c, posted.viewer, id, 'Choose a time zone from the list.', 409);
+    const result = await scheduleCampaign(
+      deps,
+      id,
+      { sendAt: `${date}T${time}`, timeZone },
+      `staff:${posted.viewer.staff.id}`,
+    );
+    return afterCommand(c, posted.viewer, id, result, 'scheduled');
+  });
+
+  const afterCommand = (c: Context, viewer: Viewer, id: number, result: CommandResult, done: string) => {
+    if (result.type === 'not-found') return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    if (result.type === 'illegal') {
+      return showCampaign(c, viewer, id, `A campaign that is ${result.state} cannot be ${done} now.`, 409);
+    }
+    return c.redirect(`/console/campaigns/${id}?done=${done}`, 303);
+  };
+
+  const commands = {
+    pause: [pauseCampaign, 'paused'],
+    resume: [resumeCampaign, 'resumed'],
+    cancel: [cancelCampaign, 'cancelled'],
+    unschedule: [unscheduleCampaign, 'unscheduled'],
+  } as const;
+  for (const [action, [run, done]] of Object.entries(commands)) {
+    app.post(`/console/campaigns/:id{[0-9]+}/${action}`, async (c) => {
+      const posted = await kit.form(c, 'editor');
+      if (posted instanceof Response) return posted;
+      const id = Number(c.req.param('id'));
+      return afterCommand(c, posted.viewer, id, await run(deps, id, `staff:${posted.viewer.staff.id}`), done);
+    });
+  }
+
+  app.post('/console/campaigns/:id{[0-9]+}/delete', async (c) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const id = Number(c.req.param('id'));
+    const outcome = await deleteDraft(deps, id, `staff:${posted.viewer.staff.id}`);
+    if (outcome.type === 'not-found') return kit.render(c, notFoundPage(posted.viewer, 'campaign'), 404);
+    if (outcome.type === 'not-editable') {
+      return showCampaign(
+        c,
+        posted.viewer,
+        id,
+        `Only drafts can be deleted; this campaign is ${outcome.state}.`,
+        409,
+      );
+    }
+    return c.redirect('/console/campaigns?done=deleted', 303);
+  });
+}
