@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/connect.ts';
 import { type Channel, type ConsentSource, CURRENT_POLICY_VERSION, type Topic } from './vocabulary.ts';
 
@@ -44,19 +44,38 @@ export async function recordConsentChanges(
     granted: c.granted,
     occurred_at: c.occurredAt?.toISOString() ?? null,
   }));
+  const result = await tx.execute(
+    ledgerInsert(
+      sql`select * from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+              as (member_id bigint, topic text, channel text, granted boolean, occurred_at timestamptz))
+              with ordinality as c(member_id, topic, channel, granted, occurred_at, seq)`,
+      context,
+    ),
+  );
+  return result.count;
+}
+
+/**
+ * The ledger insert over any query yielding `(member_id, topic, channel,
+ * granted, occurred_at, seq)` rows (a null occurred_at means now), so a bulk
+ * import can feed it straight from its staging table. Entries are written in
+ * member order, then `seq` order: the per-row member foreign-key check then
+ * mostly finds a member it has already checked (and key-share locked), which
+ * is much cheaper than a first lock.
+ */
+export function ledgerInsert(changes: SQL, context: ConsentContext): SQL {
   const onlyChanges =
     context.mode === 'always'
       ? sql``
       : sql`where cur.member_id is null
                or (cur.granted <> c.granted and coalesce(c.occurred_at, now()) >= cur.occurred_at)`;
-  const result = await tx.execute(sql`
+  return sql`
     insert into consent_events (member_id, topic, channel, granted, source, actor, note, policy_version, occurred_at)
     select c.member_id, c.topic, c.channel, c.granted, ${context.source}, ${context.actor}, ${context.note ?? null},
            ${context.policyVersion ?? CURRENT_POLICY_VERSION}, coalesce(c.occurred_at, now())
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-           as c(member_id bigint, topic text, channel text, granted boolean, occurred_at timestamptz)
+      from (${changes}) as c
       left join consents cur
         on cur.member_id = c.member_id and cur.topic = c.topic and cur.channel = c.channel
-    ${onlyChanges}`);
-  return result.count;
+    ${onlyChanges}
+     order by c.member_id, c.seq`;
 }

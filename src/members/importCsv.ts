@@ -1,10 +1,18 @@
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { parse } from 'csv-parse';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/connect.ts';
 import { checkHeader, parseCsvRecord } from './csvRow.ts';
-import { normalizeEmail } from './email.ts';
-import type { MemberInput } from './memberInput.ts';
-import { type SourcedMember, upsertMembers } from './upsertMembers.ts';
+import {
+  applyStaged,
+  COPY_STAGED,
+  copyLine,
+  createStaging,
+  type Execute,
+  stagedRow,
+} from './upsertMembers.ts';
 
 export interface ImportOptions {
   /** Shown in the ledger's actor: `import:<label>`. */
@@ -13,6 +21,7 @@ export interface ImportOptions {
   skipInvalid?: boolean;
   /** Work out what would change, then roll everything back. */
   dryRun?: boolean;
+  /** Rows per COPY write (default 1000). */
   batchSize?: number;
   /** Stop collecting problem details past this many (they are still counted). */
   maxProblems?: number;
@@ -38,12 +47,16 @@ export interface ImportReport {
 
 class Rollback extends Error {}
 
+/** Text handed to COPY per write; large enough that the per-message cost vanishes. */
+const COPY_CHUNK_CHARS = 256 * 1024;
+
 /**
  * Imports a membership CSV export as a stream, in one transaction: either the
  * whole file applies, or (on any bad row without `skipInvalid`, or in a dry
- * run) nothing does. Memory stays flat: rows are validated and upserted in
- * batches; only the addresses and ids seen so far are remembered, to catch a
- * person listed twice.
+ * run) nothing does. Rows are validated in Node and streamed with COPY into a
+ * staging table, then applied by a handful of set-based statements
+ * (`applyStaged`), which also find the people listed twice. Node's memory
+ * stays flat whatever the file's size: the database holds the rows.
  */
 export async function importMembersCsv(
   db: Db,
@@ -65,66 +78,86 @@ export async function importMembersCsv(
   const problem = (p: ImportProblem) => {
     if (report.problems.length < maxProblems) report.problems.push(p);
   };
-  const seenEmails = new Map<string, number>();
-  const seenExternal = new Map<string, number>();
+  const dialect = new PgDialect();
 
   try {
-    await db.transaction(async (tx) => {
-      let batch: SourcedMember[] = [];
-      const flush = async () => {
-        const outcome = await upsertMembers(tx, batch, {
-          source: 'import',
-          actor: `import:${options.label}`,
-        });
-        batch = [];
-        for (const p of outcome.problems)
-          problem({ line: p.ref, column: toColumn(p.field), message: p.message });
-        report.invalid += outcome.problems.length;
-        report.inserted += outcome.inserted;
-        report.updated += outcome.updated;
-        report.unchanged += outcome.unchanged;
-        report.consentEntries += outcome.consentEntries;
+    await db.$client.begin(async (tx) => {
+      const execute: Execute = async (query) => {
+        const q = dialect.sqlToQuery(query);
+        return tx.unsafe(q.sql, q.params as never[]) as never;
       };
+      // Sorts and hashes over the whole file (and the ledger trigger's) stay in memory.
+      await tx`set local work_mem = '256MB'`;
+      await createStaging(execute);
+      const copy = await tx.unsafe(COPY_STAGED).writable();
+      // Records as arrays, named here: csv-parse's own column naming doubles its cost.
       const parser = input.pipe(
-        parse({
-          bom: true,
-          columns: (header: string[]) => {
-            const trimmed = header.map((h) => h.trim());
-            const headerProblems = checkHeader(trimmed);
+        parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: false }),
+      );
+      let failure: unknown;
+      try {
+        let header: string[] | undefined;
+        let chunk = '';
+        let rowsInChunk = 0;
+        for await (const { record: fields, info } of parser as AsyncIterable<{
+          record: string[];
+          info: { lines: number };
+        }>) {
+          if (header === undefined) {
+            header = fields.map((h) => h.trim());
+            const headerProblems = checkHeader(header);
             if (headerProblems.length > 0) {
               for (const p of headerProblems) problem({ line: 1, ...p });
               report.invalid += 1;
               throw new Rollback('bad header');
             }
-            return trimmed;
-          },
-          info: true,
-          skip_empty_lines: true,
-          relax_column_count: false,
-        }),
-      );
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: Record<string, string>;
-        info: { lines: number };
-      }>) {
-        report.rows += 1;
-        const line = info.lines;
-        const parsed = parseCsvRecord(record);
-        if (!parsed.ok) {
-          report.invalid += 1;
-          for (const p of parsed.problems) problem({ line, ...p });
-          continue;
+            continue;
+          }
+          report.rows += 1;
+          const line = info.lines;
+          const record: Record<string, string> = {};
+          for (let i = 0; i < header.length; i++) record[header[i]!] = fields[i]!;
+          const parsed = parseCsvRecord(record);
+          if (!parsed.ok) {
+            report.invalid += 1;
+            for (const p of parsed.problems) problem({ line, ...p });
+            continue;
+          }
+          chunk += copyLine(stagedRow(line, parsed.member));
+          rowsInChunk += 1;
+          if (rowsInChunk >= batchSize || chunk.length >= COPY_CHUNK_CHARS) {
+            if (!copy.write(chunk)) await once(copy, 'drain');
+            chunk = '';
+            rowsInChunk = 0;
+          }
         }
-        const duplicate = firstDuplicate(parsed.member, line, seenEmails, seenExternal);
-        if (duplicate) {
-          report.invalid += 1;
-          problem(duplicate);
-          continue;
-        }
-        batch.push({ ref: line, member: parsed.member });
-        if (batch.length >= batchSize) await flush();
+        if (chunk) copy.write(chunk);
+      } catch (error) {
+        failure = error;
       }
-      await flush();
+      // Finish the COPY even after a parse failure: the rollback undoes it, and
+      // the connection stays in a known state.
+      copy.end();
+      await finished(copy);
+      if (failure) throw failure;
+
+      const staged = await applyStaged(
+        execute,
+        { source: 'import', actor: `import:${options.label}` },
+        { refNoun: 'line', maxProblems },
+      );
+      report.invalid += staged.problemCount;
+      report.inserted = staged.inserted;
+      report.updated = staged.updated;
+      report.unchanged = staged.unchanged;
+      report.consentEntries = staged.consentEntries;
+      // Problems found in Node and in the database, merged in line order.
+      report.problems = [
+        ...report.problems,
+        ...staged.problems.map((p) => ({ line: p.ref, column: toColumn(p.field), message: p.message })),
+      ]
+        .sort((a, b) => a.line - b.line)
+        .slice(0, maxProblems);
       if (options.dryRun || (report.invalid > 0 && !options.skipInvalid)) throw new Rollback('not applied');
     });
     report.applied = true;
@@ -139,26 +172,6 @@ export async function importMembersCsv(
     throw error;
   }
   return report;
-}
-
-function firstDuplicate(
-  member: MemberInput,
-  line: number,
-  seenEmails: Map<string, number>,
-  seenExternal: Map<string, number>,
-): ImportProblem | undefined {
-  const email = normalizeEmail(member.email);
-  const earlier = seenEmails.get(email);
-  if (earlier !== undefined) return { line, column: 'email', message: `same address as line ${earlier}` };
-  if (member.externalId !== undefined) {
-    const earlierExternal = seenExternal.get(member.externalId);
-    if (earlierExternal !== undefined) {
-      return { line, column: 'external_id', message: `same external id as line ${earlierExternal}` };
-    }
-    seenExternal.set(member.externalId, line);
-  }
-  seenEmails.set(email, line);
-  return undefined;
 }
 
 const toColumn = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

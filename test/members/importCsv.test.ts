@@ -126,4 +126,39 @@ describe('members import', () => {
       [4, 'email'],
     ]);
   });
+
+  it('reports a member two rows both point at, and an address owned by another external id', async () => {
+    const report = await importMembersCsv(
+      t.db,
+      csv(
+        'M-1,ada.new@example.org,Ada Lovelace,GB,en,active,2020-01-05,2024-01-05,,,',
+        ',ada@example.org,Ada Again,GB,en,active,,,,,',
+        'M-77,alan@example.org,Not Alan,GB,en,active,,,,,',
+      ),
+      { label: 'twice.csv' },
+    );
+    expect(report.applied).toBe(false);
+    expect(report.problems).toEqual([
+      { line: 3, column: 'email', message: 'same member as line 2' },
+      { line: 4, column: 'email', message: 'this address belongs to another member (different external id)' },
+    ]);
+    const [ada] = await t.sql`select email from members where external_id = 'M-1'`;
+    expect(ada!.email).toBe('Ada@Example.org');
+  });
+
+  it('applies nothing when the file breaks after thousands of rows already streamed', async () => {
+    const before = await counts();
+    const rows = Array.from(
+      { length: 5000 },
+      (_, i) => `B-${i},bulk${i}@example.org,Bulk ${i},FR,fr,active,2022-01-01,,yes,no,yes`,
+    );
+    const report = await importMembersCsv(t.db, csv(...rows, 'B-x,"unterminated@example.org,Broken'), {
+      label: 'broken.csv',
+    });
+    expect(report.applied).toBe(false);
+    expect(report.problems.at(-1)).toMatchObject({ column: '-' });
+    expect(await counts()).toEqual(before);
+    const good = await importMembersCsv(t.db, csv(...rows), { label: 'bulk.csv' });
+    expect(good).toMatchObject({ applied: true, inserted: 5000, consentEntries: 15000 });
+  });
 });
