@@ -79,20 +79,24 @@ const list = (cols: readonly string[], prefix = '') => sql.raw(cols.map((c) => p
 /**
  * The staging table a batch (or a whole file) is loaded into before the
  * set-based statements below run over it. Temporary and dropped at commit;
- * `target` and `problem*` are filled in by `applyStaged`.
+ * `problem*` are filled in by `applyStaged`, and `staged_targets` holds the
+ * member each row found (narrow, so a re-import need not rewrite every wide
+ * staging row).
  */
 export async function createStaging(execute: Execute): Promise<void> {
   await execute(
     sql.raw(`
       create temp table if not exists staged_members (
         ${STAGED_TYPES.join(', ')},
-        target bigint,
         problem text,
         problem_field text,
         other_ref int
       ) on commit drop`),
   );
-  await execute(sql`truncate staged_members`);
+  await execute(
+    sql`create temp table if not exists staged_targets (ref int, target bigint, by_external boolean, email_taken boolean, first_ref int) on commit drop`,
+  );
+  await execute(sql`truncate staged_members, staged_targets`);
 }
 
 export const COPY_STAGED = `copy staged_members (${STAGED_COLUMNS.join(', ')}) from stdin`;
@@ -184,21 +188,24 @@ export async function applyStaged(
              where first_email < ref or (external_id is not null and first_external < ref)) d
      where s.ref = d.ref`);
   await execute(sql`
+    insert into staged_targets (ref, target, by_external, email_taken, first_ref)
+    select s.ref, coalesce(x.id, e.id), x.id is not null,
+           coalesce(case when x.id is not null then e.id <> x.id
+                         else e.external_id is not null and s.external_id is not null
+                              and e.external_id <> s.external_id end, false),
+           min(s.ref) over (partition by coalesce(x.id, e.id))
+      from staged_members s
+      left join members x on x.external_id = s.external_id
+      left join members e on e.email_normalized = s.email_normalized
+     where s.problem is null and (x.id is not null or e.id is not null)`);
+  await execute(sql`analyze staged_targets`);
+  await execute(sql`
     update staged_members s
-       set target = f.target,
-           problem = case when f.email_taken then 'email-taken' when f.first_ref < s.ref then 'same-member' end,
-           problem_field = case when f.email_taken or f.by_external is null then 'email' else 'externalId' end,
-           other_ref = f.first_ref
-      from (select s.ref, x.id as by_external, coalesce(x.id, e.id) as target,
-                   coalesce(case when x.id is not null then e.id <> x.id
-                                 else e.external_id is not null and s.external_id is not null
-                                      and e.external_id <> s.external_id end, false) as email_taken,
-                   min(s.ref) over (partition by coalesce(x.id, e.id)) as first_ref
-              from staged_members s
-              left join members x on x.external_id = s.external_id
-              left join members e on e.email_normalized = s.email_normalized
-             where s.problem is null and (x.id is not null or e.id is not null)) f
-     where s.ref = f.ref`);
+       set problem = case when t.email_taken then 'email-taken' else 'same-member' end,
+           problem_field = case when t.email_taken or not t.by_external then 'email' else 'externalId' end,
+           other_ref = t.first_ref
+      from staged_targets t
+     where t.ref = s.ref and (t.email_taken or t.first_ref < t.ref)`);
 
   const updatable = MEMBER_COLUMNS.filter((c) => c !== 'email_normalized' && c !== 'external_id');
   const updated = await execute(sql`
@@ -207,14 +214,14 @@ export async function applyStaged(
            ${sql.raw(updatable.map((c) => `${c} = s.${c}`).join(', '))},
            email_normalized = s.email_normalized,
            updated_at = now()
-      from staged_members s
-     where m.id = s.target and s.problem is null
+      from staged_members s join staged_targets t on t.ref = s.ref
+     where m.id = t.target and s.problem is null
        and (${list(MEMBER_COLUMNS, 'm.')}) is distinct from
            (coalesce(s.external_id, m.external_id), ${list(MEMBER_COLUMNS.slice(1), 's.')})`);
   const inserted = await execute(sql`
     insert into members (${list(MEMBER_COLUMNS)})
-    select ${list(MEMBER_COLUMNS)} from staged_members
-     where target is null and problem is null
+    select ${list(MEMBER_COLUMNS)} from staged_members s
+     where problem is null and not exists (select from staged_targets t where t.ref = s.ref)
      order by ref`);
   // Every kept row's member now has the row's normalised email (updated or inserted).
   const consentEntries = await execute(
@@ -230,9 +237,9 @@ export async function applyStaged(
   );
 
   const [counts] = await execute<{ matched: number; problems: number }>(sql`
-    select count(*) filter (where problem is null and target is not null)::int as matched,
-           count(*) filter (where problem is not null)::int as problems
-      from staged_members`);
+    select (select count(*) from staged_members s join staged_targets t on t.ref = s.ref
+             where s.problem is null)::int as matched,
+           (select count(*) from staged_members where problem is not null)::int as problems`);
   const problems =
     counts!.problems === 0 || options.maxProblems <= 0
       ? []
