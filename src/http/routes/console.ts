@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { csrf } from 'hono/csrf';
 import type { Mount } from '../app.ts';
+import { consoleAdminRoutes } from './consoleAdmin.ts';
 import { consoleAuthRoutes } from './consoleAuth.ts';
 import { consoleCampaignRoutes } from './consoleCampaigns.ts';
 import { consoleKit } from './consoleKit.ts';
+import { consoleMemberRoutes } from './consoleMembers.ts';
+import { consoleOfferRoutes } from './consoleOffers.ts';
 
 const STATIC: Record<string, { type: string; body: string }> = {
   'console.css': { type: 'text/css; charset=utf-8', body: readStatic('console.css') },
@@ -40,4 +43,7 @@ export const consoleRoutes: Mount = (app, deps) => {
   const kit = consoleKit(deps);
   consoleAuthRoutes(app, deps, kit);
   consoleCampaignRoutes(app, deps, kit);
+  consoleMemberRoutes(app, deps, kit);
+  consoleOfferRoutes(app, deps, kit);
+  consoleAdminRoutes(app, deps, kit);
 };
