@@ -23,6 +23,8 @@ export interface Service {
   deps: Deps;
   /** Where the HTTP server listens. */
   url: string;
+  /** Whether this process serves HTTP (false for a worker-only process). */
+  http: boolean;
   /** The local SES endpoint (and its inbox viewer), when one runs in-process. */
   sesUrl?: string;
   /** The first admin's token, only on the start that created it. */
@@ -135,7 +137,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await stopBoss().catch((err: unknown) => log.error({ err }, 'queue stop failed'));
       await unwind();
     };
-    return { deps, url, sesUrl, firstAdminToken, stop };
+    return { deps, url, http: options.http !== false, sesUrl, firstAdminToken, stop };
   } catch (error) {
     await unwind();
     throw error;

@@ -120,13 +120,3 @@ export async function resolveStaleClaims(
        and claimed_at < now() - make_interval(secs => ${leaseSeconds})`;
   return result.count;
 }
-
-/** Marks the campaign completed once nobody is left pending or mid-send. Returns true if it did. */
-export async function completeIfDone(sql_: Sql, campaignId: number): Promise<boolean> {
-  const result = await sql_`
-    update campaigns set state = 'completed', finished_at = now(), updated_at = now()
-     where id = ${campaignId} and state = 'sending'
-       and not exists (select from campaign_recipients
-                        where campaign_id = ${campaignId} and state in ('pending', 'claimed'))`;
-  return result.count > 0;
-}

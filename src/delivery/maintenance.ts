@@ -1,12 +1,15 @@
 import type { Deps } from '../deps.ts';
-import { completeIfDone, resolveStaleClaims } from './claims.ts';
+import { flagOverdueDeletions } from '../subcontractors/ledger.ts';
+import { resolveStaleClaims } from './claims.ts';
+import { finishCampaignIfDone } from './finishCampaign.ts';
 import { enqueueSendRanges } from './sendRanges.ts';
 
 /**
  * Keeps every sending campaign moving whatever crashed: claims of dead
  * workers become in-doubt, campaigns with nothing left complete, and pending
  * recipients with no send job queued or running get new jobs, so nothing
- * eligible is left unsent. Runs every minute and at start-up.
+ * eligible is left unsent. Also flags subcontractor deletions past their
+ * deadline. Runs every minute and at start-up.
  */
 export async function superviseCampaigns(deps: Deps): Promise<{ requeued: number; completed: number }> {
   const sending = await deps.sql<{ id: string; orphaned: boolean }[]>`
@@ -25,10 +28,12 @@ export async function superviseCampaigns(deps: Deps): Promise<{ requeued: number
       requeued += await deps.db.transaction((tx) =>
         enqueueSendRanges(tx, deps.boss, id, deps.config.SEND_BATCH_SIZE),
       );
-    } else if (await completeIfDone(deps.sql, id)) {
+    } else if (await finishCampaignIfDone(deps.db, id)) {
       completed += 1;
     }
   }
   if (requeued > 0) deps.log.warn({ requeued }, 'send jobs re-enqueued for orphaned recipients');
+  const overdue = await deps.db.transaction((tx) => flagOverdueDeletions(tx, deps.clock.now()));
+  if (overdue.length > 0) deps.log.warn({ disclosures: overdue }, 'subcontractor deletions overdue');
   return { requeued, completed };
 }

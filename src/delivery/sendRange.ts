@@ -8,7 +8,6 @@ import { recipientLinks } from '../unsubscribe/links.ts';
 import {
   type ClaimedRecipient,
   claimBatch,
-  completeIfDone,
   type RecipientOutcome,
   recordOutcomes,
   resolveStaleClaims,
@@ -16,6 +15,7 @@ import {
 import { composeEmail } from './composeEmail.ts';
 import type { DeliveryContext } from './context.ts';
 import { pauseForErrors } from './errorRate.ts';
+import { finishCampaignIfDone } from './finishCampaign.ts';
 import { campaignBuckets, takeFromBuckets } from './rateLimiter.ts';
 import type { SendRange } from './sendRanges.ts';
 
@@ -98,7 +98,7 @@ export async function sendRange(
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   if (state.stopped) return { type: 'stopped', state: state.stopped };
-  return { type: 'done', completed: await completeIfDone(ctx.sql, campaign.id) };
+  return { type: 'done', completed: await finishCampaignIfDone(ctx.db, campaign.id) };
 }
 
 type SendResult = RecipientOutcome & { error?: unknown };

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { defaultContractId } from '../subcontractors/defaultContract.ts';
 import { openDispatch } from '../subcontractors/dispatch.ts';
 import { dispatchPostal } from '../subcontractors/postalDispatch.ts';
-import { completeIfDone } from './claims.ts';
+import { finishCampaignIfDone } from './finishCampaign.ts';
 import { enqueueSendRanges } from './sendRanges.ts';
 
 export type StartOutcome =
@@ -116,7 +116,7 @@ export async function startCampaign(deps: Deps, campaignId: number): Promise<Sta
       disclosureId: started.dispatch.disclosureId,
       fields: started.dispatch.fields,
     });
-    await completeIfDone(deps.sql, campaignId);
+    await finishCampaignIfDone(deps.db, campaignId);
   }
   return { type: 'started', recipients: started.recipients, jobs: started.jobs };
 }
