@@ -14,7 +14,8 @@ beforeAll(async () => {
   editor = await signInAs(t, 'editor');
   approver = await signInAs(t, 'approver');
   admin = await signInAs(t, 'admin');
-  [memberId] = await addMembers(t.database.db, [
+  memberId = (
+    await addMembers(t.database.db, [
     member('grace@members.example', ['society-news', 'events'], {
       name: 'Grace Hopper',
       externalId: 'M-1001',
