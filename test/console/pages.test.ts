@@ -16,11 +16,12 @@ beforeAll(async () => {
   admin = await signInAs(t, 'admin');
   memberId = (
     await addMembers(t.database.db, [
-    member('grace@members.example', ['society-news', 'events'], {
-      name: 'Grace Hopper',
-      externalId: 'M-1001',
-    }),
-  ]);
+      member('grace@members.example', ['society-news', 'events'], {
+        name: 'Grace Hopper',
+        externalId: 'M-1001',
+      }),
+    ])
+  )[0]!;
 });
 afterAll(() => t.close());
 
