@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordConsentChanges } from '../../src/consent/recordConsent.ts';
 import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
+import { recipientLinks } from '../../src/unsubscribe/links.ts';
 import { createTestApp, json, type TestApp } from '../support/app.ts';
 import { addMembers, member } from '../support/members.ts';
 import { type LocalSes, type StoredEmail, startLocalSes } from '../support/ses.ts';
@@ -126,14 +126,25 @@ describe('campaign engine, end to end through the local SES', () => {
       timeoutMs: 10_000,
       message: 'first sends',
     });
-    const [pending] = await t.database.sql<{ member_id: number }[]>`
-      select member_id::int from campaign_recipients
+    const [pending] = await t.database.sql<{ member_id: number; token: string }[]>`
+      select member_id::int, token from campaign_recipients
        where campaign_id = ${id} and state = 'pending' and member_id is not null order by id desc limit 1`;
-    await recordConsentChanges(
-      t.database.db,
-      [{ memberId: pending!.member_id, topic: 'events', channel: 'email', granted: false }],
-      { source: 'one-click', actor: 'member' },
+    // The member clicks one-click unsubscribe in their mail client (RFC 8058) while the campaign sends.
+    const { unsubscribeUrl } = recipientLinks(
+      { publicUrl: 'http://localhost:3000', mailDomain: 'mail.society.example', keys: t.deps.linkKeys },
+      {
+        recipientToken: pending!.token,
+        topic: 'events',
+        campaignId: id,
+        issuedAt: Math.floor(Date.now() / 1000),
+      },
     );
+    const click = await t.app.request(new URL(unsubscribeUrl).pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(click.status).toBe(200);
     const leaver = people[ids.indexOf(pending!.member_id)]!.email;
     const done = await waitForState(id, 'completed', 30_000);
     const mail = await deliveredTo(d);
