@@ -26,25 +26,12 @@ import { createCompileCache } from '../../templates/index.ts';
 import { recipientLinks } from '../../unsubscribe/links.ts';
 import type { Mount } from '../app.ts';
 import { type AppEnv, requireStaff } from '../auth.ts';
+import { conflictBody, errorBody, idParam, json, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() }).openapi('Error');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const auth = [{ staffToken: [] }];
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const common = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token lacks the needed role'),
-  404: json(errorBody, 'No such campaign'),
-};
+const common = { ...staffErrors(), 404: json(errorBody, 'No such campaign') };
 const campaignBody = z.object({}).passthrough().openapi('Campaign');
-const conflict = {
-  409: json(errorBody.extend({ state: z.string().optional() }), 'Not allowed in the current state'),
-};
+const conflict = { 409: json(conflictBody, 'Not allowed in the current state') };
 
 function present(c: Campaign, progress?: Awaited<ReturnType<typeof campaignProgress>>) {
   return {
@@ -122,7 +109,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       summary: 'Create a draft campaign',
       description: 'Content is validated strictly as MJML; errors come back as 400 with line numbers.',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: { body: { content: { 'application/json': { schema: createCampaignInput } }, required: true } },
       responses: { 201: json(campaignBody, 'Created'), ...common },
@@ -170,7 +157,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns',
       summary: 'List campaigns, newest first, with their progress',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: { 200: json(z.object({ campaigns: z.array(campaignBody) }), 'Campaigns'), ...common },
@@ -197,7 +184,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}',
       summary: 'A campaign with its progress counts',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: { params: idParam },
       responses: { 200: json(campaignBody, 'The campaign'), ...common },
@@ -216,7 +203,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}',
       summary: 'Change a draft',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: {
         params: idParam,
@@ -277,7 +264,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}',
       summary: 'Delete a draft',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: { params: idParam },
       responses: { 204: { description: 'Deleted' }, ...common, ...conflict },
@@ -309,7 +296,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}/audience-preview',
       summary: 'How many members the campaign would reach now, by country and language (no addresses)',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: { params: idParam },
       responses: {
@@ -343,7 +330,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}/preview',
       summary: 'Render the message (HTML and text) for a sample member or a given one',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: {
         params: idParam,
@@ -420,7 +407,7 @@ export const campaignRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}/test-send',
       summary: 'Send a test to staff addresses only, subject marked [TEST]',
       tags: ['campaigns'],
-      security: auth,
+      security: staffAuth,
       middleware: [editor],
       request: {
         params: idParam,
@@ -525,7 +512,7 @@ export const campaignRoutes: Mount = (app, deps) => {
         path: `/api/campaigns/{id}/${action}`,
         summary,
         tags: ['campaigns'],
-        security: auth,
+        security: staffAuth,
         middleware: [editor],
         request: {
           params: idParam,

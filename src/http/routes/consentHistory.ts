@@ -5,19 +5,10 @@ import { consentFeed, memberHistory } from '../../unsubscribe/consentHistory.ts'
 import { recordStaffRequest } from '../../unsubscribe/staffRequests.ts';
 import type { Mount } from '../app.ts';
 import { requireStaff } from '../auth.ts';
+import { errorBody, json, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() }).openapi('Error');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const auth = [{ staffToken: [] }];
-const common = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token lacks the needed role'),
-};
+const common = staffErrors();
 const memberParam = z.object({ id: z.coerce.number().int().positive().openapi({ example: 42 }) });
 
 const requestChange = z.strictObject({
@@ -123,7 +114,7 @@ export const consentHistoryRoutes: Mount = (app, deps) => {
       description:
         'Every listed change is written to the ledger, even one that changes nothing: the record of the request is evidence. The opt-out is committed when this returns.',
       tags: ['consent'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: {
         params: memberParam,
@@ -160,7 +151,7 @@ export const consentHistoryRoutes: Mount = (app, deps) => {
       description:
         'Every ledger entry in order — who, when, how and why — and the state each topic is in now.',
       tags: ['consent'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: { params: memberParam },
       responses: { 200: json(historyBody, 'The history'), ...common, 404: json(errorBody, 'No such member') },
@@ -181,7 +172,7 @@ export const consentHistoryRoutes: Mount = (app, deps) => {
       description:
         'Keyset-paged by ledger id: pass the `next` of one page as `after` for the following one. `next` is null on a page that is not full; resume later from the last event id. Entries never change or disappear, and an entry is listed only once every earlier id is final, so a cursor never skips one.',
       tags: ['consent'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: { query: feedQuery },
       responses: {

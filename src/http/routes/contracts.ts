@@ -9,23 +9,10 @@ import { CONTRACT_FIELDS, PURPOSES, SERVICES } from '../../subcontractors/contra
 import { confirmDeletion } from '../../subcontractors/ledger.ts';
 import type { Mount } from '../app.ts';
 import { requireStaff } from '../auth.ts';
+import { errorBody, idParam, json, jsonBody, staffAuth, staffErrors } from '../openapiKit.ts';
 import { invalid, problem } from '../problems.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const auth = [{ staffToken: [] }];
-const common = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token is not an admin'),
-};
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { 'application/json': { schema } }, required: true },
-});
+const common = staffErrors('The token is not an admin');
 const day = (what: string) => z.iso.date({ error: `${what} must be a date written yyyy-mm-dd` });
 const CONTRACT_STATUSES = ['active', 'suspended', 'ended'] as const;
 
@@ -93,9 +80,9 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/subcontractors',
       summary: 'Register a subcontractor (email delivery or postal mail house)',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
-      request: body(subcontractorBody),
+      request: jsonBody(subcontractorBody),
       responses: {
         201: json(z.object({ id: z.number(), name: z.string(), service: z.string() }), 'Created'),
         ...common,
@@ -125,7 +112,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/subcontractors',
       summary: 'List subcontractors',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       responses: {
         200: json(
@@ -179,9 +166,9 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/contracts',
       summary: 'Record a subcontractor contract: purposes, fields, dates, volume, retention, seeds',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
-      request: body(contractBody),
+      request: jsonBody(contractBody),
       responses: {
         201: json(contractOut, 'Created'),
         ...common,
@@ -221,7 +208,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/contracts',
       summary: 'List contracts',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       responses: { 200: json(z.object({ contracts: z.array(contractOut) }), 'Contracts'), ...common },
     }),
@@ -237,11 +224,11 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/contracts/{id}',
       summary: 'Change a contract’s status (active, suspended, ended)',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       request: {
         params: idParam,
-        ...body(
+        ...jsonBody(
           z.strictObject({
             status: z.enum(CONTRACT_STATUSES, { error: 'status must be active, suspended or ended' }),
           }),
@@ -284,7 +271,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/disclosures',
       summary: 'The disclosure ledger: every dispatch to a subcontractor, newest first',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       request: { query: z.object({ overdue: z.enum(['true', 'false']).optional() }) },
       responses: { 200: json(z.object({ disclosures: z.array(disclosureOut) }), 'The ledger'), ...common },
@@ -324,11 +311,11 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/disclosures/{id}/deletion-confirmation',
       summary: 'Record that the subcontractor confirmed deleting a dispatch’s data',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       request: {
         params: idParam,
-        ...body(
+        ...jsonBody(
           z.strictObject({
             at: z.iso.datetime({ offset: true, error: 'at must be an ISO 8601 date-time' }).optional(),
             note: z.string().max(1000, 'note must be at most 1000 characters').optional(),
@@ -377,7 +364,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/seeds',
       summary: 'List seeds (decoy recipients): postal seeds staff manage, email seeds made per dispatch',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       request: { query: z.object({ channel: z.enum(SERVICES).optional() }) },
       responses: { 200: json(z.object({ seeds: z.array(seedOut) }), 'Seeds'), ...common },
@@ -413,9 +400,9 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/seeds',
       summary: 'Add a postal seed: an address of ours that each postal dispatch takes one of',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
-      request: body(seedBody),
+      request: jsonBody(seedBody),
       responses: { 201: json(seedOut, 'Added'), ...common },
     }),
     async (c) => {
@@ -454,7 +441,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/seeds/{id}',
       summary: 'Retire a postal seed (it stays in the ledger, but no new dispatch takes it)',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       request: { params: idParam },
       responses: {
@@ -486,7 +473,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/misuse-alerts',
       summary: 'Misuse alerts: mail that reached a seed outside its dispatch',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [admin],
       responses: {
         200: json(
@@ -541,7 +528,7 @@ export const contractRoutes: Mount = (app, deps) => {
       path: '/api/campaigns/{id}/artwork',
       summary: 'Upload a postal campaign’s print artwork (a PDF, sent as the request body)',
       tags: ['subcontractors'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: {
         params: idParam,

@@ -7,19 +7,10 @@ import { type UpsertProblem, upsertMembers } from '../../members/upsertMembers.t
 import { actorOf } from '../../staff/staffUsers.ts';
 import type { Mount } from '../app.ts';
 import { requireStaff } from '../auth.ts';
+import { errorBody, json, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() }).openapi('Error');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const auth = [{ staffToken: [] }];
-const common = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token lacks the needed role'),
-};
+const common = staffErrors();
 
 const memberBody = memberInput.openapi('MemberInput');
 const upsertBody = z.union([memberBody, z.strictObject({ members: z.array(memberBody).min(1).max(1000) })]);
@@ -54,7 +45,7 @@ export const memberRoutes: Mount = (app, deps) => {
       description:
         'Upserts by external id, else by normalised email. Consents become ledger entries only where they change the current state. All or nothing: any bad record and nothing is written.',
       tags: ['members'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: { body: { content: { 'application/json': { schema: upsertBody } }, required: true } },
       responses: {
@@ -115,7 +106,7 @@ export const memberRoutes: Mount = (app, deps) => {
       path: '/api/members/{id}/consents',
       summary: 'Record consents a member gave on a membership form',
       tags: ['members'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: {
         params: z.object({ id: z.coerce.number().int().positive() }),

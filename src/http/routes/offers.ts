@@ -6,21 +6,10 @@ import { scheduleOffer } from '../../partners/scheduleOffer.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
 import type { Mount } from '../app.ts';
 import { requireStaff } from '../auth.ts';
+import { conflictBody, errorBody, idParam, json, staffAuth, staffErrors } from '../openapiKit.ts';
 import { invalid, problem } from '../problems.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
-const conflictBody = errorBody.extend({ state: z.string().optional() });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const auth = [{ staffToken: [] }];
-const common = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token lacks the needed role'),
-};
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+const common = staffErrors();
 const offerOut = z
   .object({
     id: z.number(),
@@ -67,7 +56,7 @@ export const offerRoutes: Mount = (app, deps) => {
       path: '/api/offers',
       summary: 'List partner offers (optionally in one state)',
       tags: ['offers'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: {
         query: z.object({
@@ -90,7 +79,7 @@ export const offerRoutes: Mount = (app, deps) => {
       path: '/api/offers/{id}',
       summary: 'One partner offer',
       tags: ['offers'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: { params: idParam },
       responses: { 200: json(offerOut, 'The offer'), ...common, 404: json(errorBody, 'No such offer') },
@@ -109,7 +98,7 @@ export const offerRoutes: Mount = (app, deps) => {
       path: '/api/offers/{id}/preview',
       summary: 'The offer rendered in the partner-offer template, for a sample member',
       tags: ['offers'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'editor')],
       request: { params: idParam, query: z.object({ part: z.enum(['html', 'text']).default('html') }) },
       responses: {
@@ -139,7 +128,7 @@ export const offerRoutes: Mount = (app, deps) => {
       summary: 'Move an offer in review: in-review, changes-requested, approved or rejected',
       description: 'Approvers and admins only. Approving or rejecting needs a note, which the partner sees.',
       tags: ['offers'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'approver')],
       request: {
         params: idParam,
@@ -178,7 +167,7 @@ export const offerRoutes: Mount = (app, deps) => {
       description:
         'Creates a scheduled campaign (topic partner-offers whatever is asked, email, the offer’s targeting and maximum) sent at `sendAt` (default: the start of the window) under an active email contract.',
       tags: ['offers'],
-      security: auth,
+      security: staffAuth,
       middleware: [requireStaff(deps, 'approver')],
       request: {
         params: idParam,

@@ -22,27 +22,16 @@ import { offerReport } from '../../partners/report.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
 import type { Mount } from '../app.ts';
 import { requirePartner, requireStaff } from '../auth.ts';
+import { errorBody, idParam, json, partnerAuth, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
 import { partnerPortalRoutes } from '../views/partnerPortal.ts';
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const staffAuth = [{ staffToken: [] }];
-const partnerAuth = [{ partnerKey: [] }];
-const adminErrors = {
-  400: json(errorBody, 'Invalid request: the message names each bad field'),
-  401: json(errorBody, 'No valid staff token'),
-  403: json(errorBody, 'The token is not an admin'),
-};
+const adminErrors = staffErrors('The token is not an admin');
 const partnerErrors = {
   400: json(errorBody, 'Invalid request: the message names each bad field'),
   401: json(errorBody, 'No valid partner key'),
   403: json(errorBody, 'Not a partner key'),
 };
-const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 const partnerBody = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
