@@ -238,6 +238,7 @@ ${can(c.state, 'resume') ? lifecycleButton(viewer, c.id, 'resume', 'Resume sendi
 ${can(c.state, 'unschedule') ? lifecycleButton(viewer, c.id, 'unschedule', 'Back to draft') : ''}
 ${can(c.state, 'cancel') ? lifecycleButton(viewer, c.id, 'cancel', 'Cancel the campaign', true) : ''}
 ${c.state === 'draft' ? lifecycleButton(viewer, c.id, 'delete', 'Delete the draft', true) : ''}
+${['completed', 'cancelled', 'failed'].includes(c.state) ? html`<p>None: this campaign is over.</p>` : ''}
 </div>
 ${
   c.state === 'draft'

@@ -1,0 +1,226 @@
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setStaffPassword } from '../../src/console/setPassword.ts';
+import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
+import { newPartner, submit } from '../partners/support.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { freePort } from '../support/freePort.ts';
+import { addMembers, member } from '../support/members.ts';
+import { type LocalSes, startLocalSes } from '../support/ses.ts';
+import { repoRoot } from '../support/spawnNode.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+/**
+ * The console's main journeys in Chromium against the app on a real port,
+ * with the workers sending through the local SES endpoint. Every page visited
+ * gets an axe check (no serious or critical violation). With SCREENSHOTS=1,
+ * each main page is also saved to docs/screenshots/.
+ */
+let ses: LocalSes;
+let t: TestApp;
+let server: Server;
+let browser: Browser;
+let base: string;
+const PASSWORD = 'correct horse battery staple';
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const screenshots = process.env.SCREENSHOTS === '1';
+
+beforeAll(async () => {
+  ses = await startLocalSes();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  t = await createTestApp({ sesEndpoint: ses.endpoint, env: { PUBLIC_URL: base } });
+  await registerWorkers(t.deps, { globalRate: 100 });
+  for (const role of ['editor', 'approver', 'admin']) {
+    await setStaffPassword(t.database.db, { email: `${role}@staff.example` }, PASSWORD, 'test');
+  }
+  server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await t?.close();
+  await ses?.close();
+});
+
+/** Fails on any serious or critical axe violation; saves a screenshot when asked. */
+async function check(page: Page, name: string) {
+  // Evaluated rather than added as a script tag: the pages' CSP rightly refuses inline scripts.
+  await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as any).axe.run();
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe on ${name}`).toEqual([]);
+  if (screenshots) {
+    await page.screenshot({ path: join(repoRoot, 'docs', 'screenshots', `${name}.png`), fullPage: true });
+  }
+}
+
+async function signIn(role: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Email address').fill(`${role}@staff.example`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
+  return page;
+}
+
+describe('the staff console in a browser', () => {
+  it('an editor signs in, drafts a campaign, sends a test and schedules it; it arrives in the SES store', async () => {
+    await addMembers(t.database.db, [
+      member('ada@browser.example', ['society-news'], { name: 'Ada Lovelace', country: 'GB' }),
+      member('henri@browser.example', ['society-news'], { name: 'Henri Poincaré', country: 'FR' }),
+      member('nobody@browser.example', [], { country: 'GB' }),
+    ]);
+    const signInPage = await (await browser.newContext()).newPage();
+    await signInPage.goto(`${base}/console/sign-in`);
+    await check(signInPage, 'sign-in');
+    await signInPage.context().close();
+
+    const page = await signIn('editor');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel(/^Name/).fill('Browser newsletter');
+    await page.getByLabel(/^Subject/).fill('News for {{first_name}}');
+    await page.getByLabel(/^Countries/).fill('GB, FR');
+    await expect
+      .poll(() => page.locator('#audience-count').textContent())
+      .toContain('2 members would receive it now.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('The draft is saved.').waitFor();
+    await page
+      .frameLocator('iframe[title="Preview at mobile width"]')
+      .getByText('Dear Ada Lovelace')
+      .waitFor();
+    await check(page, 'campaign-edit');
+
+    await page.getByRole('link', { name: 'Back to the campaign' }).click();
+    await page.getByRole('button', { name: 'Send me a test' }).click();
+    await page.getByText('The test message is on its way').waitFor();
+    await waitFor(async () => (await ses.store()).find((m) => m.subject.startsWith('[TEST]')), {
+      message: 'the test message',
+    });
+
+    await page.getByLabel('Date').fill(new Date().toISOString().slice(0, 10));
+    await page.getByLabel('Time', { exact: true }).fill('00:00');
+    await page.getByLabel('Time zone').selectOption('UTC');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByText('The campaign is scheduled.').waitFor();
+    const delivered = await waitFor(
+      async () => {
+        const mail = (await ses.store()).filter((m) => m.destination.to[0]!.endsWith('@browser.example'));
+        return mail.filter((m) => !m.subject.startsWith('[TEST]')).length === 2 ? mail : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, message: 'both messages in the SES store' },
+    );
+    expect(delivered.map((m) => m.subject).sort()).toEqual(
+      expect.arrayContaining(['News for Ada', 'News for Henri']),
+    );
+    // The progress bar follows the send; the page reloads itself when it is over.
+    await page.locator('[data-campaign-state]', { hasText: 'completed' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-progress-text]').textContent()).toContain('2 of 2 sent');
+    await check(page, 'campaign');
+
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await check(page, 'campaigns');
+    await page.context().close();
+  });
+
+  it('an editor records a phone opt-out and sees it in the member’s history', async () => {
+    const page = await signIn('editor');
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByLabel(/^Email address or membership number/).fill('henri@browser');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await check(page, 'members');
+    await page.getByRole('link', { name: 'henri@browser.example' }).click();
+    await page.getByLabel('by phone').check();
+    await page.getByLabel('Society news by email').selectOption('out');
+    await page.getByLabel(/^Note/).fill('Phoned to stop the newsletter');
+    await page.getByRole('button', { name: 'Record the request' }).click();
+    await page.getByText('The request is recorded.').waitFor();
+    const row = page.locator('table[aria-labelledby="history-heading"] tbody tr').first();
+    expect(await row.textContent()).toContain('staff-phone');
+    expect(await row.textContent()).toContain('Phoned to stop the newsletter');
+    await check(page, 'member');
+    await page.context().close();
+  });
+
+  it('an approver approves an offer with a note', async () => {
+    const partner = await newPartner(t, 'Browser Books');
+    const offerId = await submit(t, partner.key, { imageUrl: undefined });
+    const page = await signIn('approver');
+    await page.getByRole('link', { name: 'Offers' }).click();
+    await check(page, 'offers');
+    await page.getByRole('link', { name: 'Spring books sale' }).click();
+    await page.getByRole('button', { name: 'Start the review' }).click();
+    await page.getByLabel('Approve').check();
+    await page.getByLabel(/^Note to the partner/).fill('Approved for the spring mailing');
+    await check(page, 'offer-review');
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    await page.getByText('The review decision is recorded.').waitFor();
+    const [row] = await t.database.sql`select state, review_note from offers where id = ${offerId}`;
+    expect(row).toEqual({ state: 'approved', review_note: 'Approved for the spring mailing' });
+    await page.context().close();
+  });
+
+  it('an admin’s pages pass axe', async () => {
+    const page = await signIn('admin');
+    for (const [link, name] of [
+      ['Partners and keys', 'admin-partners'],
+      ['Contracts and disclosures', 'admin-contracts'],
+      ['Audit log', 'admin-audit'],
+      ['Queue health', 'admin-queues'],
+    ] as const) {
+      await page.goto(`${base}/console/admin`);
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: link.replace(' and keys', ' and keys'), level: 1 }).waitFor();
+      await check(page, name);
+    }
+    await page.context().close();
+  });
+
+  it('a partner signs in to the portal with its key and submits an offer', async () => {
+    const partner = await newPartner(t, 'Portal Travel');
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/partner`);
+    await page.getByLabel('API key').fill(partner.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Submit a new offer' }).click();
+    await check(page, 'partner-portal-new-offer');
+    const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
+    const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 16);
+    await page.locator('#title').fill('Members fly for less');
+    await page.locator('#subject').fill('A travel offer for members');
+    await page.locator('#headline').fill('Fly for less');
+    await page.locator('#body').fill('Members get **15%** off.');
+    await page.locator('#ctaUrl').fill('https://travel.example/members');
+    await page.locator('#windowFrom').fill(from);
+    await page.locator('#windowTo').fill(to);
+    await page.locator('#maxRecipients').fill('300');
+    await page.getByRole('button', { name: /Submit/ }).click();
+    await page.getByRole('heading', { name: 'Members fly for less' }).waitFor();
+    const [row] = await t.database.sql`select state from offers where title = 'Members fly for less'`;
+    expect(row!.state).toBe('submitted');
+    await check(page, 'partner-portal-offer');
+    await page.context().close();
+  });
+});
