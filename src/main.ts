@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from './config/loadConfig.ts';
-import { seedDemo } from './members/demo.ts';
 import { createLogger } from './ops/logger.ts';
 import { startService } from './service.ts';
 
@@ -49,6 +48,8 @@ async function main() {
   service = await started;
   if (stopping) return;
   if (config.DEMO) {
+    // Loaded only here: the fake-data library is large and a worker never needs it.
+    const { seedDemo } = await import('./members/demo.ts');
     const seeded = await seedDemo(service.deps.db, { members: 3000 });
     if (seeded > 0) log.info({ members: seeded }, 'demo members seeded');
   }

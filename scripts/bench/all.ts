@@ -15,7 +15,7 @@ import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type BenchFailure, writeReport } from './writeReport.ts';
 
-const NOT_BENCHMARKS = new Set(['all.ts', 'result.ts', 'support.ts', 'writeReport.ts']);
+const NOT_BENCHMARKS = new Set(['all.ts', 'result.ts', 'support.ts', 'writeReport.ts', 'sesStub.ts']);
 const ORDER = ['render.ts', 'import.ts', 'audience.ts'];
 
 const here = import.meta.dirname;

@@ -192,3 +192,22 @@ function validate(buckets: readonly BucketSpec[], want: number): readonly Bucket
   }
   return buckets;
 }
+
+/**
+ * Gives back permits taken but not used (the range ran out of recipients, or
+ * some were skipped), so the shared rate is not lost at the end of each
+ * range. Capped at each bucket's burst; rows are locked in name order, as
+ * when taking.
+ */
+export async function returnPermits(sql: Sql, buckets: readonly BucketSpec[], count: number): Promise<void> {
+  if (count <= 0) return;
+  const names = buckets.map((b) => b.name);
+  const bursts = buckets.map((b) => b.burst ?? defaultBurst(b.ratePerSecond));
+  await sql`
+    with locked as (
+      select name from rate_buckets where name = any(${names}::text[]) order by name for update
+    )
+    update rate_buckets b set tokens = least(w.burst, b.tokens + ${count})
+      from unnest(${names}::text[], ${bursts}::float8[]) as w(name, burst)
+     where b.name = w.name and b.name in (select name from locked)`;
+}

@@ -16,13 +16,17 @@ import { composeEmail } from './composeEmail.ts';
 import type { DeliveryContext } from './context.ts';
 import { pauseForErrors } from './errorRate.ts';
 import { finishCampaignIfDone } from './finishCampaign.ts';
-import { campaignBuckets, takeFromBuckets } from './rateLimiter.ts';
+import { campaignBuckets, returnPermits, takeFromBuckets } from './rateLimiter.ts';
 import type { SendRange } from './sendRanges.ts';
 
 /** Throttled or transient failures are retried this many times per recipient, then it fails. */
 export const MAX_ATTEMPTS = 8;
-/** Parallel claim-send-record loops per range job; each claims a small batch just before sending it. */
-const LANES = 4;
+/**
+ * Parallel claim-send-record loops per range job; each claims a batch just
+ * before sending it. Two lanes keep SES busy while the other lane talks to
+ * the database; SEND_CONCURRENCY is split between them.
+ */
+const LANES = 2;
 
 export type RangeOutcome = { type: 'done'; completed: boolean } | { type: 'stopped'; state: string };
 
@@ -75,6 +79,8 @@ export async function sendRange(
         channel: campaign.channel,
         limit: permits,
       });
+      // Recipients skipped or already gone do not spend the shared rate.
+      if (claimed.length < permits) await returnPermits(ctx.sql, buckets, permits - claimed.length);
       if (claimed.length === 0) {
         const [left] = await ctx.sql<{ n: number }[]>`
           select count(*)::int as n from campaign_recipients

@@ -13,7 +13,8 @@ const payload = z.strictObject({
 export async function registerCampaignSend(ctx: DeliveryContext): Promise<void> {
   await ctx.boss.work<unknown>(
     QUEUES.campaignSend,
-    { pollingIntervalSeconds: 0.5, localConcurrency: 2 },
+    // One range at a time per process, so SEND_CONCURRENCY is this process's calls in flight.
+    { pollingIntervalSeconds: 0.5, localConcurrency: 1 },
     async ([job]) => {
       const range = payload.parse(job!.data);
       const log = ctx.log.child({ queue: QUEUES.campaignSend, jobId: job!.id, campaignId: range.campaignId });
