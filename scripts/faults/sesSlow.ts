@@ -1,0 +1,71 @@
+/**
+ * Make SES answer slowly: every call is held back `--delay-ms` for the whole
+ * campaign (below the SES request timeout, which is half the claim lease).
+ *
+ *   npx node scripts/faults/sesSlow.ts                          # CI size: 1,000 recipients, 800 ms per call
+ *   npx node scripts/faults/sesSlow.ts --recipients 50000 --delay-ms 1500
+ *
+ * Throughput falls to what the workers' concurrency allows at that latency;
+ * nothing may be lost or sent twice.
+ */
+import {
+  addMembers,
+  args,
+  reportProgress,
+  runScenario,
+  scheduleCampaign,
+  startBench,
+  startWorker,
+  stopWorker,
+  summarize,
+  unsubscribeDuringRun,
+  verify,
+  waitForState,
+} from './harness.ts';
+
+const options = args(
+  { 'delay-ms': { type: 'string', default: '800' }, 'lease-seconds': { type: 'string', default: '6' } },
+  { recipients: 1000 },
+);
+const delayMs = Number(options['delay-ms']);
+
+await runScenario('SES slow', options.timeLimitMs, async (cleanup) => {
+  const startedAt = Date.now();
+  const deadline = startedAt + options.timeLimitMs - 10_000;
+  const bench = await startBench({ flaky: true });
+  cleanup.push(() => bench.close());
+  bench.flaky!.setMode({ mode: 'slow', delayMs });
+  await addMembers(bench.sql, options.recipients);
+  const settings = {
+    sendRate: options.sendRate,
+    concurrency: 16,
+    leaseSeconds: Number(options['lease-seconds']),
+  };
+  const workers = [startWorker(bench, settings), startWorker(bench, settings)];
+  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
+  let id: number | undefined;
+  const stopProgress = reportProgress(bench, () => id);
+  cleanup.push(async () => stopProgress());
+  const campaignId = await scheduleCampaign(bench);
+  id = campaignId;
+  await waitForState(bench.sql, campaignId, 'sending', deadline);
+  const sendingFrom = Date.now();
+  const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 500, seed: options.seed });
+  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  const seconds = (Date.now() - sendingFrom) / 1000;
+  await unsubscribes.stop();
+  for (const w of workers) await stopWorker(w);
+  const verdict = await verify(bench, campaignId, { unsubscribes: unsubscribes.accepted, maxInDoubt: 0 });
+  return summarize(
+    'SES slow',
+    verdict,
+    {
+      'delay per call (ms)': delayMs,
+      'SES timeout (ms)': (Number(options['lease-seconds']) * 1000) / 2,
+      'sending took (s)': seconds.toFixed(1),
+      'messages/s': (verdict.delivered / seconds).toFixed(1),
+      'unsubscribes refused': unsubscribes.refused.count,
+    },
+    startedAt,
+  );
+});
