@@ -68,7 +68,7 @@ async function main() {
       '',
       '  First admin API token (shown once, stored hashed):',
       `    ${service.firstAdminToken}`,
-      `  Try: curl -H "Authorization: Bearer <token>" ${service.url}/api/campaigns`,
+      `  Sign in to the console: ${service.url}/console/first-sign-in (paste the token, choose a password)`,
     );
   }
   console.log(`${lines.join('\n')}\n`);
