@@ -290,8 +290,12 @@ export async function stopWorker(worker: Worker, signal: NodeJS.Signals = 'SIGTE
   await worker.exited;
 }
 
-/** The most messages a worker can have in flight: 2 send jobs at once (campaignSend.ts) × SEND_CONCURRENCY. */
-export const inFlightPerWorker = (concurrency = 8) => 2 * concurrency;
+/**
+ * The most messages a worker can have in flight: its range jobs at once
+ * (`localConcurrency`, 1 in src/jobs/campaignSend.ts) × SEND_CONCURRENCY.
+ */
+export const RANGE_JOBS_PER_WORKER = 1;
+export const inFlightPerWorker = (concurrency = 8) => RANGE_JOBS_PER_WORKER * concurrency;
 
 // ---------------------------------------------------------------- the campaign
 
@@ -343,6 +347,19 @@ export async function waitForState(sql: Sql, id: number, state: string, deadline
   for (;;) {
     if ((await campaignState(sql, id)) === state) return;
     if (Date.now() > deadline) throw new Error(`campaign ${id} not ${state} before the time limit`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Waits for the campaign to finish one way or another (completed, paused,
+ * failed, cancelled) or for the deadline, without throwing: `verify` reports
+ * a campaign that did not complete, with everything else it found.
+ */
+export async function waitForEnd(sql: Sql, id: number, deadline: number) {
+  while (Date.now() < deadline) {
+    const state = await campaignState(sql, id);
+    if (state && ['completed', 'paused', 'failed', 'cancelled'].includes(state)) return;
     await sleep(200);
   }
 }

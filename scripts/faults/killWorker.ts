@@ -25,6 +25,7 @@ import {
   unsubscribeDuringRun,
   verify,
   type Worker,
+  waitForEnd,
   waitForState,
   waitForTaken,
 } from './harness.ts';
@@ -64,7 +65,7 @@ await runScenario('kill -9 the worker', options.timeLimitMs, async (cleanup) => 
     killedAt.push(bench.ses.count());
     workers[victim] = startWorker(bench, settings);
   }
-  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
   for (const w of workers) await stopWorker(w);
 

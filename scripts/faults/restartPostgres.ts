@@ -24,6 +24,7 @@ import {
   summarize,
   unsubscribeDuringRun,
   verify,
+  waitForEnd,
   waitForState,
   waitForTaken,
 } from './harness.ts';
@@ -58,7 +59,7 @@ await runScenario('restart PostgreSQL', options.timeLimitMs, async (cleanup) => 
   await bench.restartPostgres(downMs);
   const restartedAt = bench.ses.count();
 
-  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
   const exits: (number | null)[] = [];
   for (const w of workers) {

@@ -19,6 +19,7 @@ import {
   summarize,
   unsubscribeDuringRun,
   verify,
+  waitForEnd,
   waitForState,
   waitForTaken,
 } from './harness.ts';
@@ -54,7 +55,7 @@ await runScenario('SES down', options.timeLimitMs, async (cleanup) => {
   bench.flaky!.setMode({ mode: 'up' });
   const resets = bench.flaky!.counts().reset;
 
-  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
   for (const w of workers) await stopWorker(w);
   const verdict = await verify(bench, campaignId, { unsubscribes: unsubscribes.accepted, maxInDoubt: 0 });

@@ -20,6 +20,7 @@ import {
   summarize,
   unsubscribeDuringRun,
   verify,
+  waitForEnd,
   waitForState,
 } from './harness.ts';
 
@@ -51,7 +52,7 @@ await runScenario('SES slow', options.timeLimitMs, async (cleanup) => {
   await waitForState(bench.sql, campaignId, 'sending', deadline);
   const sendingFrom = Date.now();
   const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 500, seed: options.seed });
-  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  await waitForEnd(bench.sql, campaignId, deadline);
   const seconds = (Date.now() - sendingFrom) / 1000;
   await unsubscribes.stop();
   for (const w of workers) await stopWorker(w);

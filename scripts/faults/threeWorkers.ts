@@ -9,7 +9,9 @@
  * Passes when nothing is sent twice or lost, the campaign completes, every
  * worker took a share, and the rate measured over the steady part of the run
  * (whole seconds after the first full one) is within 10% above SEND_RATE;
- * no single second may exceed rate + burst (one second's worth).
+ * no single second may exceed rate + burst (one second's worth), give or take
+ * 10% for arrivals bunched by latency (the limiter bounds permits, the stub
+ * sees arrivals).
  */
 import {
   addMembers,
@@ -22,7 +24,7 @@ import {
   stopWorker,
   summarize,
   verify,
-  waitForState,
+  waitForEnd,
 } from './harness.ts';
 
 const options = args({ workers: { type: 'string', default: '3' } }, { recipients: 3000 });
@@ -44,7 +46,7 @@ await runScenario('three workers', options.timeLimitMs, async (cleanup) => {
   cleanup.push(async () => stopProgress());
   const campaignId = await scheduleCampaign(bench);
   id = campaignId;
-  await waitForState(bench.sql, campaignId, 'completed', deadline);
+  await waitForEnd(bench.sql, campaignId, deadline);
   for (const w of workers) await stopWorker(w);
 
   const verdict = await verify(bench, campaignId, { unsubscribes: [], maxInDoubt: 0 });
