@@ -71,6 +71,10 @@ export function createApp(deps: Deps, extra: Mount[] = []): OpenAPIHono<AppEnv> 
   limit('/p/*', { name: 'preference links', ratePerSecond: 100, burst: 500 });
   limit('/webhooks/ses', { name: 'SES webhook', ratePerSecond: 100, burst: 500 });
   limit('/partner/sign-in', { name: 'partner sign-in', ratePerSecond: 10 / 60, burst: 10 });
+  // Staff accounts also lock after failed attempts; this slows spraying one guess over many accounts.
+  const staffSignIn = { name: 'staff sign-in', ratePerSecond: 30 / 60, burst: 30, methods: ['POST'] };
+  limit('/console/sign-in', staffSignIn);
+  limit('/console/first-sign-in', staffSignIn);
   app.use(
     bodyLimit({
       maxSize: 1024 * 1024,

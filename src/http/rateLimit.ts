@@ -26,6 +26,8 @@ export interface RateLimitOptions {
   trustProxy?: boolean;
   /** Don't count requests from 127.0.0.0/8 or ::1 (default false). */
   exemptLoopback?: boolean;
+  /** Count only these methods (default: all). */
+  methods?: readonly string[];
   /** At most this many clients remembered; full buckets are dropped first (default 10,000). */
   maxClients?: number;
   /** Milliseconds, injectable for tests (default performance.now). */
@@ -104,6 +106,7 @@ export function isLoopback(address: string): boolean {
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const buckets = createTokenBuckets(options);
   return async (c, next) => {
+    if (options.methods && !options.methods.includes(c.req.method)) return next();
     const client = clientAddress(c, options.trustProxy ?? false);
     if (!(options.exemptLoopback && isLoopback(client))) {
       const waitMs = buckets.take(client);

@@ -91,6 +91,18 @@ describe('rate limits on public endpoints (per client, per process)', () => {
     expect((await guess('203.0.113.10')).status).toBe(401);
   });
 
+  it('staff sign-in allows 30 posts per client, then 429; the page itself is not counted', async () => {
+    const post = () =>
+      from(t, '203.0.113.20', '/console/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=nobody%40staff.example&password=guess',
+      });
+    for (let i = 0; i < 30; i++) expect((await post()).status).not.toBe(429);
+    expect((await post()).status).toBe(429);
+    expect((await from(t, '203.0.113.20', '/console/sign-in')).status).toBe(200);
+  });
+
   it('the webhook is limited too', async () => {
     const { n } = await untilLimited(() => from(t, '192.0.2.1', '/webhooks/ses', { method: 'POST' }), 403);
     expect(n).toBeGreaterThan(500);
