@@ -2,6 +2,7 @@ import { connect as netConnect } from 'node:net';
 import { serve } from '@hono/node-server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAs } from '../console/support.ts';
 import { newPartner, portalSignIn, submit } from '../partners/support.ts';
 import { createTestApp, json, type TestApp } from '../support/app.ts';
 import { freePort } from '../support/freePort.ts';
@@ -21,7 +22,7 @@ const SEED = 20_240_607;
 /** Generated requests per route and method, on top of the fixed oversized one. */
 const RUNS_PER_ROUTE = 12;
 
-type Auth = 'staff' | 'partner' | 'portal' | 'link' | 'none';
+type Auth = 'staff' | 'partner' | 'portal' | 'console' | 'link' | 'none';
 interface Route {
   method: string;
   /** With {param} placeholders. */
@@ -41,6 +42,7 @@ let partnerKey: string;
 let portalCookie: string;
 let portalCsrf: string;
 let linkToken: string;
+let consoleSession: { cookie: string; csrf: string };
 
 beforeAll(async () => {
   cert = await serveCertificate(signer);
@@ -72,6 +74,7 @@ beforeAll(async () => {
       .id,
   );
   real.offer = String(await submit(t, partnerKey, { imageUrl: undefined }));
+  consoleSession = await signInAs(t, 'admin');
   const session = await portalSignIn(t, partnerKey);
   portalCookie = session.cookie;
   portalCsrf = session.csrf;
@@ -120,11 +123,18 @@ async function discoverRoutes(app: TestApp): Promise<Route[]> {
     const path = r.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}');
     if (listed.has(`${r.method} ${path}`)) continue;
     listed.add(`${r.method} ${path}`);
-    const auth: Auth = /^\/[up]\//.test(path) ? 'link' : path.startsWith('/partner/') ? 'portal' : 'none';
+    const auth: Auth = /^\/[up]\//.test(path)
+      ? 'link'
+      : path.startsWith('/partner/')
+        ? 'portal'
+        : path.startsWith('/console/')
+          ? 'console'
+          : 'none';
+    const signIn = ['/partner/sign-in', '/console/sign-in', '/console/first-sign-in'].includes(path);
     found.push({
       method: r.method,
       path,
-      auth: path === '/partner/sign-in' ? 'none' : auth,
+      auth: signIn ? 'none' : auth,
       bodyKeys: ['key', 'csrf', 'List-Unsubscribe', 'action', 'title', 'subject', 'body'],
       bodyType: r.method === 'GET' ? 'none' : path.startsWith('/webhooks/') ? 'json' : 'form',
     });
@@ -282,6 +292,7 @@ function headersFor(route: Route, credential: Credential, type: string, extra: R
     if (route.auth === 'staff') headers.authorization = staff;
     if (route.auth === 'partner') headers.authorization = partner;
     if (route.auth === 'portal') headers.cookie = portalCookie;
+    if (route.auth === 'console') headers.cookie = consoleSession.cookie;
   } else if (credential === 'wrong') {
     // The other kind of credential, or one that is not a credential at all.
     const garbage = [
@@ -372,7 +383,8 @@ describe('fuzzing every HTTP route', () => {
             const headers = headersFor(route, credential, body === undefined ? '' : type, extra);
             if (route.bodyType === 'form' && credential === 'right' && body !== undefined) {
               // Portal forms past the CSRF check, so the handlers themselves see the junk.
-              body = `csrf=${encodeURIComponent(portalCsrf)}&${body}`;
+              const csrf = route.auth === 'console' ? consoleSession.csrf : portalCsrf;
+              body = `csrf=${encodeURIComponent(csrf)}&${body}`;
             }
             const label = `${route.method} ${path.slice(0, 120)} [${credential}, ${type}] ${String(body).slice(0, 120)}`;
             await send(path, { method: route.method, headers, body }, label);
