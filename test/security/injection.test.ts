@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/delivery/startCampaign.ts';
 import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
+import { signInAs } from '../console/support.ts';
 import { createTestApp, json, type TestApp } from '../support/app.ts';
 import { addMembers, member } from '../support/members.ts';
 import { type LocalSes, startLocalSes } from '../support/ses.ts';
@@ -136,6 +137,26 @@ describe('SQL injection in segment filters', () => {
       select count(*)::int as n from campaign_recipients where campaign_id = ${created.id} and member_id is not null`;
     expect(members!.n).toBe(0);
     expect({ ...(await counts()), campaigns: before.campaigns }).toEqual(before);
+  });
+});
+
+describe('SQL injection and wildcards in the console member search', () => {
+  it('payloads and LIKE wildcards find nobody and change nothing; a real prefix finds only its member', async () => {
+    const session = await signInAs(t, 'editor');
+    const search = async (q: string) => {
+      const res = await t.app.request(`/console/members?q=${encodeURIComponent(q)}`, {
+        headers: { cookie: session.cookie },
+      });
+      expect(res.status, q).toBe(200);
+      const page = await res.text();
+      return ['a@inj.example', 'b@inj.example', 'c@inj.example'].filter((a) => page.includes(a));
+    };
+    const before = await counts();
+    for (const q of [...SQL_PAYLOADS, '%', '%%', '_%', '%@inj.example', "%' or '1'='1", '\\%', '*']) {
+      expect(await search(q), q).toEqual([]);
+    }
+    expect(await search('a@inj')).toEqual(['a@inj.example']);
+    expect(await counts()).toEqual(before);
   });
 });
 
