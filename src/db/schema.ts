@@ -306,6 +306,8 @@ export const campaignRecipients = pgTable(
     state: text().notNull().default('pending'),
     attempts: integer().notNull().default(0),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** A throttled or failed attempt is not retried before this (per-recipient backoff). */
+    retryAfter: timestamp('retry_after', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     providerMessageId: text('provider_message_id'),
     outcome: text(),

@@ -1,0 +1,1 @@
+ALTER TABLE "campaign_recipients" ADD COLUMN "retry_after" timestamp with time zone;
