@@ -38,7 +38,7 @@ export async function claimBatch(
     with next as (
       select r.id from campaign_recipients r
        where r.campaign_id = ${input.campaignId} and r.id between ${input.fromId} and ${input.toId}
-         and r.state = 'pending'
+         and r.state = 'pending' and (r.retry_after is null or r.retry_after <= now())
        order by r.id
        limit ${input.limit}
        for update skip locked
@@ -82,7 +82,8 @@ export async function claimBatch(
 export type RecipientOutcome =
   | { id: number; state: 'sent'; messageId: string }
   | { id: number; state: 'failed'; reason: string }
-  | { id: number; state: 'pending'; reason: string };
+  /** Back to pending, not to be tried again for `retryInMs`. */
+  | { id: number; state: 'pending'; reason: string; retryInMs: number };
 
 /** Records what the subcontractor said for each claimed recipient, in one statement. */
 export async function recordOutcomes(sql_: Sql, outcomes: readonly RecipientOutcome[]): Promise<void> {
@@ -92,14 +93,17 @@ export async function recordOutcomes(sql_: Sql, outcomes: readonly RecipientOutc
     state: o.state,
     message_id: o.state === 'sent' ? o.messageId : null,
     outcome: o.state === 'sent' ? null : o.reason,
+    retry_ms: o.state === 'pending' ? Math.round(o.retryInMs) : null,
   }));
   await sql_`
     update campaign_recipients r
        set state = o.state,
            provider_message_id = o.message_id,
            outcome = o.outcome,
-           sent_at = case when o.state = 'sent' then now() else r.sent_at end
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id bigint, state text, message_id text, outcome text)
+           sent_at = case when o.state = 'sent' then now() else r.sent_at end,
+           retry_after = case when o.retry_ms is null then null else now() + make_interval(secs => o.retry_ms / 1000.0) end
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+           as o(id bigint, state text, message_id text, outcome text, retry_ms int)
      where r.id = o.id and r.state = 'claimed'`;
 }
 

@@ -19,8 +19,14 @@ import { finishCampaignIfDone } from './finishCampaign.ts';
 import { campaignBuckets, returnPermits, takeFromBuckets } from './rateLimiter.ts';
 import type { SendRange } from './sendRanges.ts';
 
-/** Throttled or transient failures are retried this many times per recipient, then it fails. */
-export const MAX_ATTEMPTS = 8;
+/**
+ * Throttled or transient failures are retried this many times per recipient,
+ * each after its own backoff (full jitter, up to a minute), so an outage of
+ * several minutes is ridden out before a recipient fails.
+ */
+export const MAX_ATTEMPTS = 16;
+/** How long a lane waits when its range has recipients pending but none claimable yet. */
+const IDLE_MS = 250;
 /**
  * Parallel claim-send-record loops per range job; each claims a batch just
  * before sending it. Two lanes keep SES busy while the other lane talks to
@@ -86,19 +92,16 @@ export async function sendRange(
           select count(*)::int as n from campaign_recipients
            where campaign_id = ${campaign.id} and id between ${range.fromId} and ${range.toId} and state = 'pending'`;
         if (left!.n === 0) return;
+        // Pending ones are waiting for their retry time or held by another lane: wait, don't spin.
+        await delay(IDLE_MS, undefined, { signal });
         continue;
       }
       const outcomes = await Promise.all(claimed.map((r) => sendOne(ctx, campaign, dispatch, r)));
       await recordOutcomes(ctx.sql, outcomes);
       const fault = outcomes.find((o) => 'error' in o);
       if (fault && 'error' in fault) throw fault.error;
-      const retries = outcomes.filter((o) => o.state === 'pending');
       if (outcomes.some((o) => o.state === 'failed') && (await pauseForErrors(ctx, campaign.id))) {
         state.stopped = 'paused';
-      }
-      if (retries.length > 0) {
-        const attempt = Math.max(...claimed.map((r) => r.attempts));
-        await delay(backoffMs(attempt), undefined, { signal });
       }
     }
   };
@@ -147,11 +150,12 @@ async function sendOne(
     ctx.metrics.messagesSent.labels(outcome.type).inc();
     if (outcome.type === 'sent') return { id: r.id, state: 'sent', messageId: outcome.messageId };
     if (isRetryable(outcome) && r.attempts < MAX_ATTEMPTS) {
-      return { id: r.id, state: 'pending', reason: outcome.type };
+      const wait = Math.max(backoffMs(r.attempts), outcome.type === 'throttled' ? outcome.retryAfterMs : 0);
+      return { id: r.id, state: 'pending', reason: outcome.type, retryInMs: wait };
     }
     return { id: r.id, state: 'failed', reason: 'reason' in outcome ? outcome.reason : outcome.type };
   } catch (error) {
     // A fault that is not about this message (account paused, set-up): nothing was sent, so put it back.
-    return { id: r.id, state: 'pending', reason: 'sender fault', error };
+    return { id: r.id, state: 'pending', reason: 'sender fault', retryInMs: backoffMs(r.attempts), error };
   }
 }
