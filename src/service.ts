@@ -72,7 +72,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
     undo.push(() => sql.end({ timeout: 5 }));
 
     // Supervision every 10 s: a worker that died mid-job stops heartbeating and its job is retried soon.
-    const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 10, superviseIntervalSeconds: 10 });
+    const boss = new PgBoss({
+      connectionString: databaseUrl,
+      schema: 'pgboss',
+      max: 10,
+      superviseIntervalSeconds: 10,
+    });
     boss.on('error', (err) => log.error({ err }, 'queue error'));
     await boss.start();
     let bossStopped = false;

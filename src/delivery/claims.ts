@@ -82,6 +82,8 @@ export async function claimBatch(
 export type RecipientOutcome =
   | { id: number; state: 'sent'; messageId: string }
   | { id: number; state: 'failed'; reason: string }
+  /** The subcontractor may or may not have taken it: never sent again. */
+  | { id: number; state: 'in-doubt'; reason: string }
   /** Back to pending, not to be tried again for `retryInMs`. */
   | { id: number; state: 'pending'; reason: string; retryInMs: number };
 

@@ -149,6 +149,7 @@ async function sendOne(
     const outcome = await ctx.sender.send(envelope);
     ctx.metrics.messagesSent.labels(outcome.type).inc();
     if (outcome.type === 'sent') return { id: r.id, state: 'sent', messageId: outcome.messageId };
+    if (outcome.type === 'unknown') return { id: r.id, state: 'in-doubt', reason: outcome.reason };
     if (isRetryable(outcome) && r.attempts < MAX_ATTEMPTS) {
       const wait = Math.max(backoffMs(r.attempts), outcome.type === 'throttled' ? outcome.retryAfterMs : 0);
       return { id: r.id, state: 'pending', reason: outcome.type, retryInMs: wait };

@@ -24,7 +24,12 @@ export type SendOutcome =
   /** A network fault, timeout or 5xx: the same message may succeed later. */
   | { type: 'transient'; reason: string }
   /** This message will never be accepted as it stands: don't retry it. */
-  | { type: 'rejected'; reason: string };
+  | { type: 'rejected'; reason: string }
+  /**
+   * The request went out and no answer came in time: SES may have taken it.
+   * Sending again could deliver it twice, so it is not retried (at most once).
+   */
+  | { type: 'unknown'; reason: string };
 
 export interface SesAdapter {
   send(envelope: EmailEnvelope): Promise<SendOutcome>;
@@ -132,6 +137,10 @@ export function classifySendError(error: unknown): SendOutcome {
   const sdkError = error as SdkErrorLike;
   const status = sdkError.$metadata?.httpStatusCode;
   if (isThrottlingError(sdkError)) return { type: 'throttled', retryAfterMs: retryAfterMs(sdkError) };
+  // A connection that never opened is safe to retry; a request that timed out after it was sent is not.
+  if (error.name === 'TimeoutError' && /requestTimeout/.test(error.message)) {
+    return { type: 'unknown', reason: 'no answer within the request timeout' };
+  }
   if (SETUP_FAULTS.has(error.name) || status === 401 || status === 403) {
     throw new Error(`SES refused our request: ${error.name}`, { cause: error });
   }

@@ -173,12 +173,13 @@ describe('classifying failures from SES', () => {
     expect(flaky.proxy.counts().reset).toBe(1);
   });
 
-  it('turns a request that outlives its timeout into transient', async () => {
+  it('turns a request that outlives its timeout into unknown, never to be retried (SES may have taken it)', async () => {
     await using flaky = await throughFlakyProxy((p) => p.setMode({ mode: 'slow', delayMs: 5_000 }), {
       requestTimeoutMs: 200,
     });
     const outcome = await flaky.adapter.send(envelope());
-    expect(outcome.type).toBe('transient');
+    expect(outcome.type).toBe('unknown');
+    expect(isRetryable(outcome)).toBe(false);
   });
 
   it('forwards what it does not fail, and fails the same way for the same seed', async () => {
