@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { csrf } from 'hono/csrf';
 import type { Mount } from '../app.ts';
 import { consoleAdminRoutes } from './consoleAdmin.ts';
+import { consoleAdminPartnerRoutes } from './consoleAdminPartners.ts';
 import { consoleAuthRoutes } from './consoleAuth.ts';
 import { consoleCampaignRoutes } from './consoleCampaigns.ts';
 import { consoleKit } from './consoleKit.ts';
@@ -46,4 +47,5 @@ export const consoleRoutes: Mount = (app, deps) => {
   consoleMemberRoutes(app, deps, kit);
   consoleOfferRoutes(app, deps, kit);
   consoleAdminRoutes(app, deps, kit);
+  consoleAdminPartnerRoutes(app, deps, kit);
 };

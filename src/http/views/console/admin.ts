@@ -6,7 +6,6 @@ import type {
   recentMisuseAlerts,
 } from '../../../console/adminQueries.ts';
 import type { auditLog } from '../../../db/schema.ts';
-import type { PartnerView } from '../../../partners/partnerAdmin.ts';
 import {
   csrfField,
   describedBy,
@@ -18,9 +17,10 @@ import {
   when,
 } from './layout.ts';
 
-const SECTION = '/console/admin';
+export const ADMIN_SECTION = '/console/admin';
 
-const subnav = (current: string) =>
+/** The administration section's own navigation, with `current` marked. */
+export const adminSubnav = (current: string) =>
   html`<nav aria-label="Administration"><ul class="actions" style="list-style:none;padding:0">${[
     ['/console/admin/partners', 'Partners and keys'],
     ['/console/admin/contracts', 'Contracts and disclosures'],
@@ -35,69 +35,9 @@ export function adminHomePage(viewer: Viewer): Html {
   return layout({
     title: 'Administration',
     viewer,
-    section: SECTION,
-    body: html`<h1>Administration</h1>${subnav('')}
+    section: ADMIN_SECTION,
+    body: html`<h1>Administration</h1>${adminSubnav('')}
 <p>Partners and their API keys, subcontractor contracts with the disclosure ledger and misuse alerts, the audit log of every change, and the state of the job queues.</p>`,
-  });
-}
-
-type KeyView = {
-  id: number;
-  label: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-};
-
-export function partnersPage(opts: {
-  viewer: Viewer;
-  partners: (PartnerView & { keys: KeyView[] })[];
-  errors: Record<string, string>;
-  form: { name: string; contactEmail: string };
-  newKey?: { partnerName: string; key: string };
-  notice?: string;
-}): Html {
-  const { viewer, errors } = opts;
-  return layout({
-    title: 'Partners and keys',
-    viewer,
-    section: SECTION,
-    notice: opts.notice,
-    body: html`<h1>Partners and keys</h1>${subnav('/console/admin/partners')}
-${
-  opts.newKey
-    ? html`<div class="notice" role="status"><p>New key for ${opts.newKey.partnerName}. Copy it now: it is shown only this once.</p>
-<p class="key">${opts.newKey.key}</p><p>The partner signs in to the <a href="/partner">partner portal</a> with it, or uses it as a bearer token on the partner API.</p></div>`
-    : ''
-}
-${opts.partners.map(
-  (
-    p,
-  ) => html`<section aria-labelledby="partner-${p.id}"><h2 id="partner-${p.id}">${p.name} <span class="state">${p.status}</span></h2>
-<p>Contact: ${p.contactEmail}. Added ${when(p.createdAt)}.</p>
-<div class="actions">
-<form method="post" action="/console/admin/partners/${p.id}/status">${csrfField(viewer)}<input type="hidden" name="status" value="${p.status === 'approved' ? 'suspended' : 'approved'}"><button class="${p.status === 'approved' ? 'danger' : ''}">${p.status === 'approved' ? 'Suspend (its keys stop working)' : 'Approve again'}</button></form>
-<form method="post" action="/console/admin/partners/${p.id}/keys">${csrfField(viewer)}<label for="label-${p.id}">Key label</label><input type="text" id="label-${p.id}" name="label" value="portal" required maxlength="100"><button>Issue a key</button></form>
-</div>
-${
-  p.keys.length === 0
-    ? html`<p>No keys.</p>`
-    : html`<table><thead><tr><th scope="col">Key</th><th scope="col">Issued</th><th scope="col">Last used</th><th scope="col">State</th></tr></thead><tbody>
-${p.keys.map(
-  (
-    k,
-  ) => html`<tr><td>${k.label} <span class="hint">#${k.id}</span></td><td>${when(k.createdAt)}</td><td>${when(k.lastUsedAt)}</td>
-<td>${k.revokedAt ? `revoked ${when(k.revokedAt)}` : html`<form method="post" action="/console/admin/partners/${p.id}/keys/${k.id}/revoke">${csrfField(viewer)}<button class="danger" aria-label="Revoke key ${k.label} #${k.id}">Revoke</button></form>`}</td></tr>`,
-)}</tbody></table>`
-}</section>`,
-)}
-<h2>Add a partner</h2>
-${errorList(errors)}
-<form method="post" action="/console/admin/partners">${csrfField(viewer)}
-<label for="name">Name</label><input type="text" id="name" name="name" required value="${opts.form.name}"${describedBy(errors, 'name')}>${fieldError(errors, 'name')}
-<label for="contactEmail">Contact email</label><input type="email" id="contactEmail" name="contactEmail" required value="${opts.form.contactEmail}"${describedBy(errors, 'contactEmail')}>${fieldError(errors, 'contactEmail')}
-<div class="actions"><button>Add the partner</button></div>
-</form>`,
   });
 }
 
@@ -118,8 +58,8 @@ export function contractsPage(opts: {
   return layout({
     title: 'Contracts and disclosures',
     viewer,
-    section: SECTION,
-    body: html`<h1>Contracts and disclosures</h1>${subnav('/console/admin/contracts')}
+    section: ADMIN_SECTION,
+    body: html`<h1>Contracts and disclosures</h1>${adminSubnav('/console/admin/contracts')}
 <h2 id="alerts-heading">Misuse alerts</h2>
 ${
   opts.alerts.length === 0
@@ -158,8 +98,8 @@ export function auditPageView(
   return layout({
     title: 'Audit log',
     viewer,
-    section: SECTION,
-    body: html`<h1>Audit log</h1>${subnav('/console/admin/audit')}
+    section: ADMIN_SECTION,
+    body: html`<h1>Audit log</h1>${adminSubnav('/console/admin/audit')}
 <table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">On</th><th scope="col">Details</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr><td>${when(r.at)}</td><td>${r.actor}</td><td>${r.action}</td><td>${r.target}</td><td><code>${JSON.stringify(r.details)}</code></td></tr>`)}
 </tbody></table>
@@ -174,8 +114,8 @@ export function queuesPage(viewer: Viewer, counts: QueueCount[]): Html {
   return layout({
     title: 'Queue health',
     viewer,
-    section: SECTION,
-    body: html`<h1>Queue health</h1>${subnav('/console/admin/queues')}
+    section: ADMIN_SECTION,
+    body: html`<h1>Queue health</h1>${adminSubnav('/console/admin/queues')}
 <p>Jobs by queue and state, as pg-boss holds them. Many <em>retry</em> or <em>failed</em> jobs need a look at the logs.</p>
 ${
   queues.length === 0
