@@ -143,6 +143,8 @@ export const staffUsers = pgTable(
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabled: boolean().notNull().default(false),
+    /** The OpenID Connect subject bound at the first single sign-on; later sign-ins must match it. */
+    oidcSubject: text('oidc_subject').unique(),
     createdAt: now(),
   },
   () => [check('staff_users_role_check', inList('role', ['editor', 'approver', 'admin']))],
