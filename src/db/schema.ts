@@ -162,6 +162,34 @@ export const partners = pgTable(
   () => [check('partners_status_check', inList('status', ['approved', 'suspended']))],
 );
 
+/**
+ * People who work for a partner and sign in to the partner portal. A user
+ * has no password until it follows its one-time set-password link; only a
+ * SHA-256 of that link's secret is kept, with its deadline.
+ */
+export const partnerUsers = pgTable(
+  'partner_users',
+  {
+    id: id(),
+    partnerId: bigint('partner_id', { mode: 'number' })
+      .notNull()
+      .references(() => partners.id),
+    email: text().notNull().unique(),
+    name: text().notNull(),
+    passwordHash: text('password_hash'),
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    disabled: boolean().notNull().default(false),
+    setupTokenHash: text('setup_token_hash').unique(),
+    setupExpiresAt: timestamp('setup_expires_at', { withTimezone: true }),
+    createdAt: now(),
+  },
+  (t) => [
+    index('partner_users_partner_idx').on(t.partnerId),
+    check('partner_users_setup_check', sql`(setup_token_hash is null) = (setup_expires_at is null)`),
+  ],
+);
+
 /** Bearer tokens for staff and partner keys; only a SHA-256 of each is kept. */
 export const apiTokens = pgTable(
   'api_tokens',
@@ -460,6 +488,7 @@ export const staffSessions = pgTable(
     idHash: text('id_hash').primaryKey(),
     staffUserId: bigint('staff_user_id', { mode: 'number' }).references(() => staffUsers.id),
     partnerId: bigint('partner_id', { mode: 'number' }).references(() => partners.id),
+    partnerUserId: bigint('partner_user_id', { mode: 'number' }).references(() => partnerUsers.id),
     csrfToken: text('csrf_token').notNull(),
     createdAt: now(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
