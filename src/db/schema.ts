@@ -216,7 +216,7 @@ export const auditLog = pgTable(
     details: jsonb().notNull().default({}),
     at: now(),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_target_idx').on(t.target, t.at)],
 );
 
 export const CAMPAIGN_STATES = [
@@ -494,4 +494,23 @@ export const staffSessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('staff_sessions_expiry_idx').on(t.expiresAt, t.idHash)],
+);
+
+/**
+ * Single-use links to set a staff password (a new account, or a reset by an
+ * admin): only the SHA-256 of the link's secret is kept; a link works once and
+ * until it expires.
+ */
+export const staffPasswordLinks = pgTable(
+  'staff_password_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    staffUserId: bigint('staff_user_id', { mode: 'number' })
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: now(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('staff_password_links_staff_idx').on(t.staffUserId)],
 );
