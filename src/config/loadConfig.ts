@@ -81,7 +81,27 @@ const schema = z.object({
     .optional(),
   /** An S3-compatible endpoint (tests, MinIO); unset: AWS. */
   POSTAL_DROP_S3_ENDPOINT: url.optional(),
+  /** OpenID Connect issuer for console single sign-on; unset: SSO off. */
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (v) => v.startsWith('https:') || ['localhost', '127.0.0.1'].includes(new URL(v).hostname),
+      'an https URL (http only for localhost or 127.0.0.1)',
+    )
+    .optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Words after "Sign in with" on the console's sign-in page. */
+  OIDC_LABEL: z.string().min(1).max(60).default('single sign-on'),
 });
+
+/** An issuer without its client credentials cannot sign anyone in: name what is missing. */
+function missingOidcKeys(env: Record<string, string>): string[] {
+  if (env.OIDC_ISSUER === undefined) return [];
+  return (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const)
+    .filter((key) => env[key] === undefined)
+    .map((key) => `${key}: required when OIDC_ISSUER is set`);
+}
 
 export type Config = Readonly<
   Omit<z.output<typeof schema>, 'PUBLIC_URL' | 'DEFAULT_FROM' | 'RATE_LIMIT_EXEMPT_LOOPBACK'> & {
@@ -105,11 +125,15 @@ export class ConfigError extends Error {
  * once, so an operator fixes them in one go. Empty strings count as unset.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []),
+    ...missingOidcKeys(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return Object.freeze({
     ...c,
