@@ -1,72 +1,32 @@
-import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { recordAudit } from '../../audit/recordAudit.ts';
-import { campaigns, contracts, disclosures, misuseAlerts, seeds, subcontractors } from '../../db/schema.ts';
+import { campaigns, contracts, disclosures, misuseAlerts, subcontractors } from '../../db/schema.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
 import { MAX_ARTWORK_BYTES, storeArtwork } from '../../subcontractors/artwork.ts';
-import { CONTRACT_FIELDS, PURPOSES, SERVICES } from '../../subcontractors/contractTerms.ts';
+import {
+  createContract,
+  createSubcontractor,
+  listContracts,
+  listSubcontractors,
+  setContractStatus,
+} from '../../subcontractors/contractAdmin.ts';
+import {
+  contractInput,
+  contractStatusInput,
+  deletionConfirmationInput,
+  seedInput,
+  subcontractorInput,
+} from '../../subcontractors/contractInput.ts';
+import { SERVICES } from '../../subcontractors/contractTerms.ts';
 import { confirmDeletion } from '../../subcontractors/ledger.ts';
+import { addPostalSeed, listSeeds, retireSeed } from '../../subcontractors/seedAdmin.ts';
 import type { Mount } from '../app.ts';
 import { requireStaff } from '../auth.ts';
 import { errorBody, idParam, json, jsonBody, staffAuth, staffErrors } from '../openapiKit.ts';
 import { invalid, problem } from '../problems.ts';
 
 const common = staffErrors('The token is not an admin');
-const day = (what: string) => z.iso.date({ error: `${what} must be a date written yyyy-mm-dd` });
-const CONTRACT_STATUSES = ['active', 'suspended', 'ended'] as const;
-
-const subcontractorBody = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
-  service: z.enum(SERVICES, { error: 'service must be email or postal' }),
-});
-const contractBody = z
-  .strictObject({
-    subcontractorId: z.number({ error: 'subcontractorId must be a subcontractor id' }).int().positive(),
-    reference: z
-      .string()
-      .trim()
-      .min(1, 'reference must not be empty')
-      .max(100, 'reference must be at most 100 characters'),
-    purposes: z
-      .array(z.enum(PURPOSES, { error: `purposes must be among ${PURPOSES.join(', ')}` }))
-      .min(1, 'purposes must name at least one purpose'),
-    fields: z
-      .array(z.enum(CONTRACT_FIELDS, { error: `fields must be among ${CONTRACT_FIELDS.join(', ')}` }))
-      .min(1, 'fields must name at least one field'),
-    validFrom: day('validFrom'),
-    validTo: day('validTo'),
-    maxRecipientsPerDispatch: z
-      .number({ error: 'maxRecipientsPerDispatch must be a whole number' })
-      .int('maxRecipientsPerDispatch must be a whole number')
-      .positive('maxRecipientsPerDispatch must be at least 1'),
-    retentionDays: z
-      .number({ error: 'retentionDays must be a whole number' })
-      .int('retentionDays must be a whole number')
-      .min(0, 'retentionDays must not be negative')
-      .max(3650, 'retentionDays must be at most 3650'),
-    seedsRequired: z.boolean({ error: 'seedsRequired must be true or false' }).default(true),
-    status: z
-      .enum(CONTRACT_STATUSES, { error: 'status must be active, suspended or ended' })
-      .default('active'),
-  })
-  .refine((c) => c.validFrom <= c.validTo, {
-    path: ['validTo'],
-    message: 'validTo must not be before validFrom',
-  });
-const postalAddress = z.strictObject({
-  line1: z.string().trim().min(1, 'postalAddress.line1 must not be empty').max(200),
-  line2: z.string().trim().max(200).nullable().default(null),
-  city: z.string().trim().min(1, 'postalAddress.city must not be empty').max(100),
-  region: z.string().trim().max(100).nullable().default(null),
-  postalCode: z.string().trim().max(20).nullable().default(null),
-  country: z.string().regex(/^[A-Z]{2}$/, 'postalAddress.country must be a two-letter code in upper case'),
-});
-const seedBody = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
-  postalAddress,
-});
-
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Subcontractors, their contracts, the disclosure ledger, seeds and misuse alerts (admins); print artwork (editors). */
@@ -82,7 +42,7 @@ export const contractRoutes: Mount = (app, deps) => {
       tags: ['subcontractors'],
       security: staffAuth,
       middleware: [admin],
-      request: jsonBody(subcontractorBody),
+      request: jsonBody(subcontractorInput),
       responses: {
         201: json(z.object({ id: z.number(), name: z.string(), service: z.string() }), 'Created'),
         ...common,
@@ -91,17 +51,11 @@ export const contractRoutes: Mount = (app, deps) => {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const row = await deps.db.transaction(async (tx) => {
-        const [r] = await tx.insert(subcontractors).values(input).onConflictDoNothing().returning();
-        if (r)
-          await recordAudit(tx, {
-            actor: actor(c),
-            action: 'subcontractor.create',
-            target: `subcontractor:${r.id}`,
-          });
-        return r;
-      });
-      if (!row) return problem(c, 409, 'conflict', `a subcontractor named "${input.name}" exists`);
+      const outcome = await deps.db.transaction((tx) => createSubcontractor(tx, input, actor(c)));
+      if (outcome.type === 'duplicate') {
+        return problem(c, 409, 'conflict', `a subcontractor named "${input.name}" exists`);
+      }
+      const row = outcome.subcontractor;
       return c.json({ id: row.id, name: row.name, service: row.service }, 201);
     },
   );
@@ -125,10 +79,7 @@ export const contractRoutes: Mount = (app, deps) => {
       },
     }),
     async (c) => {
-      const rows = await deps.db
-        .select({ id: subcontractors.id, name: subcontractors.name, service: subcontractors.service })
-        .from(subcontractors)
-        .orderBy(asc(subcontractors.id));
+      const rows = await listSubcontractors(deps.db);
       return c.json({ subcontractors: rows }, 200);
     },
   );
@@ -168,7 +119,7 @@ export const contractRoutes: Mount = (app, deps) => {
       tags: ['subcontractors'],
       security: staffAuth,
       middleware: [admin],
-      request: jsonBody(contractBody),
+      request: jsonBody(contractInput),
       responses: {
         201: json(contractOut, 'Created'),
         ...common,
@@ -178,27 +129,14 @@ export const contractRoutes: Mount = (app, deps) => {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const outcome = await deps.db.transaction(async (tx) => {
-        const [sub] = await tx
-          .select()
-          .from(subcontractors)
-          .where(eq(subcontractors.id, input.subcontractorId));
-        if (!sub) return 'no-subcontractor' as const;
-        const [row] = await tx.insert(contracts).values(input).onConflictDoNothing().returning();
-        if (!row) return 'duplicate' as const;
-        await recordAudit(tx, {
-          actor: actor(c),
-          action: 'contract.create',
-          target: `contract:${row.id}`,
-          details: { reference: row.reference, fields: row.fields, purposes: row.purposes },
-        });
-        return row;
-      });
-      if (outcome === 'no-subcontractor') {
+      const outcome = await deps.db.transaction((tx) => createContract(tx, input, actor(c)));
+      if (outcome.type === 'no-subcontractor') {
         return problem(c, 404, 'not_found', `no subcontractor ${input.subcontractorId}`);
       }
-      if (outcome === 'duplicate') return problem(c, 409, 'conflict', `contract ${input.reference} exists`);
-      return c.json(contractView(outcome), 201);
+      if (outcome.type === 'duplicate') {
+        return problem(c, 409, 'conflict', `contract ${input.reference} exists`);
+      }
+      return c.json(contractView(outcome.contract), 201);
     },
   );
 
@@ -213,7 +151,7 @@ export const contractRoutes: Mount = (app, deps) => {
       responses: { 200: json(z.object({ contracts: z.array(contractOut) }), 'Contracts'), ...common },
     }),
     async (c) => {
-      const rows = await deps.db.select().from(contracts).orderBy(asc(contracts.id));
+      const rows = await listContracts(deps.db);
       return c.json({ contracts: rows.map(contractView) }, 200);
     },
   );
@@ -228,23 +166,14 @@ export const contractRoutes: Mount = (app, deps) => {
       middleware: [admin],
       request: {
         params: idParam,
-        ...jsonBody(
-          z.strictObject({
-            status: z.enum(CONTRACT_STATUSES, { error: 'status must be active, suspended or ended' }),
-          }),
-        ),
+        ...jsonBody(contractStatusInput),
       },
       responses: { 200: json(contractOut, 'Updated'), ...common, 404: json(errorBody, 'No such contract') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { status } = c.req.valid('json');
-      const row = await deps.db.transaction(async (tx) => {
-        const [r] = await tx.update(contracts).set({ status }).where(eq(contracts.id, id)).returning();
-        if (r)
-          await recordAudit(tx, { actor: actor(c), action: `contract.${status}`, target: `contract:${id}` });
-        return r;
-      });
+      const row = await deps.db.transaction((tx) => setContractStatus(tx, id, status, actor(c)));
       if (!row) return problem(c, 404, 'not_found', `no contract ${id}`);
       return c.json(contractView(row), 200);
     },
@@ -315,12 +244,7 @@ export const contractRoutes: Mount = (app, deps) => {
       middleware: [admin],
       request: {
         params: idParam,
-        ...jsonBody(
-          z.strictObject({
-            at: z.iso.datetime({ offset: true, error: 'at must be an ISO 8601 date-time' }).optional(),
-            note: z.string().max(1000, 'note must be at most 1000 characters').optional(),
-          }),
-        ),
+        ...jsonBody(deletionConfirmationInput),
       },
       responses: {
         200: json(z.object({ reference: z.string(), deletionConfirmedAt: z.string() }), 'Recorded'),
@@ -371,12 +295,7 @@ export const contractRoutes: Mount = (app, deps) => {
     }),
     async (c) => {
       const { channel } = c.req.valid('query');
-      const rows = await deps.db
-        .select()
-        .from(seeds)
-        .where(channel ? eq(seeds.channel, channel) : undefined)
-        .orderBy(desc(seeds.id))
-        .limit(1000);
+      const rows = await listSeeds(deps.db, channel);
       return c.json(
         {
           seeds: rows.map((s) => ({
@@ -402,24 +321,12 @@ export const contractRoutes: Mount = (app, deps) => {
       tags: ['subcontractors'],
       security: staffAuth,
       middleware: [admin],
-      request: jsonBody(seedBody),
+      request: jsonBody(seedInput),
       responses: { 201: json(seedOut, 'Added'), ...common },
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const row = await deps.db.transaction(async (tx) => {
-        const [s] = await tx
-          .insert(seeds)
-          .values({
-            channel: 'postal',
-            address: `postal-seed-${randomBytes(8).toString('hex')}`,
-            name: input.name,
-            postalAddress: input.postalAddress,
-          })
-          .returning();
-        await recordAudit(tx, { actor: actor(c), action: 'seed.add', target: `seed:${s!.id}` });
-        return s!;
-      });
+      const row = await deps.db.transaction((tx) => addPostalSeed(tx, input, actor(c)));
       return c.json(
         {
           id: row.id,
@@ -452,16 +359,7 @@ export const contractRoutes: Mount = (app, deps) => {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const done = await deps.db.transaction(async (tx) => {
-        const r = await tx
-          .update(seeds)
-          .set({ active: false })
-          .where(and(eq(seeds.id, id), eq(seeds.channel, 'postal')))
-          .returning({ id: seeds.id });
-        if (r.length > 0)
-          await recordAudit(tx, { actor: actor(c), action: 'seed.retire', target: `seed:${id}` });
-        return r.length > 0;
-      });
+      const done = await deps.db.transaction((tx) => retireSeed(tx, id, actor(c)));
       if (!done) return problem(c, 404, 'not_found', `no postal seed ${id}`);
       return c.json({ retired: true as const }, 200);
     },
