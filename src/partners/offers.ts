@@ -71,14 +71,19 @@ function columns(input: OfferInput) {
   };
 }
 
-/** A partner submits a new offer; it starts `submitted`. */
-export async function submitOffer(tx: Tx, partnerId: number, input: OfferInput): Promise<OfferRow> {
+/** A partner submits a new offer; it starts `submitted`. `actor` names who did, when not the key. */
+export async function submitOffer(
+  tx: Tx,
+  partnerId: number,
+  input: OfferInput,
+  actor = `partner:${partnerId}`,
+): Promise<OfferRow> {
   const [row] = await tx
     .insert(offers)
     .values({ partnerId, ...columns(input) })
     .returning();
   await recordAudit(tx, {
-    actor: `partner:${partnerId}`,
+    actor,
     action: 'offer.submit',
     target: `offer:${row!.id}`,
     details: { to: 'submitted' },
@@ -196,14 +201,19 @@ export function resubmitOffer(tx: Tx, partnerId: number, offerId: number, input:
  * A partner withdraws an offer. A scheduled one is withdrawn only while its
  * campaign has not started; the campaign is then cancelled with it.
  */
-export async function withdrawOffer(tx: Tx, partnerId: number, offerId: number): Promise<MoveOutcome> {
+export async function withdrawOffer(
+  tx: Tx,
+  partnerId: number,
+  offerId: number,
+  actor = `partner:${partnerId}`,
+): Promise<MoveOutcome> {
   return tx
     .transaction(async (t) => {
       const outcome = await moveOffer(t, {
         offerId,
         partnerId,
         action: 'withdraw',
-        actor: `partner:${partnerId}`,
+        actor,
       });
       if (outcome.type !== 'moved' || outcome.offer.campaignId === null) return outcome;
       const cancelled = await t

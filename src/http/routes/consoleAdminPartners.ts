@@ -10,12 +10,17 @@ import {
   revokeKey,
   setPartnerStatus,
 } from '../../partners/partnerAdmin.ts';
+import { listPartnerUsers } from '../../partners/partnerUsers.ts';
 import type { AppEnv } from '../auth.ts';
 import { partnersPage } from '../views/console/adminPartners.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
+import { consoleAdminPartnerUserRoutes } from './consoleAdminPartnerUsers.ts';
 import { type ConsoleKit, str } from './consoleKit.ts';
 
-/** Administration of partners: adding, suspending, and issuing and revoking their keys. Admins only. */
+/**
+ * Administration of partners: adding, suspending, issuing and revoking their
+ * keys, and (see consoleAdminPartnerUsers.ts) their portal users. Admins only.
+ */
 export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   const showPartners = async (
     c: Context,
@@ -28,7 +33,10 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
     status: 200 | 400 = 200,
   ) => {
     const partners = [];
-    for (const p of await listPartners(deps.db)) partners.push({ ...p, keys: await listKeys(deps.db, p.id) });
+    for (const p of await listPartners(deps.db)) {
+      const users = await listPartnerUsers(deps.db, p.id, deps.clock.now());
+      partners.push({ ...p, keys: await listKeys(deps.db, p.id), userCount: users.length });
+    }
     return kit.render(
       c,
       partnersPage({
@@ -86,7 +94,7 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
   app.post('/console/admin/partners/:id{[0-9]+}/keys', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
-    const label = str(posted.form, 'label').slice(0, 100) || 'portal';
+    const label = str(posted.form, 'label').slice(0, 100) || 'api';
     const id = Number(c.req.param('id'));
     const issued = await deps.db.transaction((tx) =>
       issueKey(tx, id, label, `staff:${posted.viewer.staff.id}`),
@@ -111,4 +119,6 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
     if (!revoked) return kit.render(c, notFoundPage(posted.viewer, 'live key'), 404);
     return c.redirect('/console/admin/partners?done=key-revoked', 303);
   });
+
+  consoleAdminPartnerUserRoutes(app, deps, kit);
 }

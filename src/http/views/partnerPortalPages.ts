@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { PASSWORD_MIN } from '../../console/password.ts';
 import type { PartnerOfferView } from '../../partners/offers.ts';
 import type { OfferReport } from '../../partners/report.ts';
 
@@ -23,7 +24,14 @@ export type OfferForm = Record<
   string
 >;
 
-function layout(title: string, body: Page, partnerName?: string, csrf?: string): Page {
+/** Who is signed in, for the page header and its sign-out form. */
+export interface PortalViewer {
+  partnerName: string;
+  userName: string;
+  csrfToken: string;
+}
+
+function layout(title: string, body: Page, viewer?: PortalViewer): Page {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -35,38 +43,69 @@ label{display:block;margin-top:1rem;font-weight:600}
 input,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}
 textarea{min-height:10rem}
 .error{color:#a40000;font-weight:400}
+.notice{background:#eef6ee;border:1px solid #8ab58a;padding:.5rem 1rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem;border-bottom:1px solid #ddd}
 header{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ccc}
+header form{display:flex;gap:.5rem;align-items:center}
 button{font:inherit;padding:.4rem 1rem;margin-top:1rem}
+header button{margin-top:0}
 </style>
 </head>
 <body>
 <header><strong>Partner portal</strong>${
-    partnerName
-      ? html`<form method="post" action="/partner/sign-out"><input type="hidden" name="csrf" value="${csrf}"><span>${partnerName}</span> <button>Sign out</button></form>`
+    viewer
+      ? html`<form method="post" action="/partner/sign-out"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><span>${viewer.userName}, ${viewer.partnerName}</span> <button>Sign out</button></form>`
       : ''
   }</header>
 <main>${body}</main>
 </body></html>`;
 }
 
-export function signInPage(error?: string): Page {
+const alert = (error?: string) => (error ? html`<p class="error" role="alert">${error}</p>` : '');
+const notice = (text?: string) => (text ? html`<p class="notice" role="status">${text}</p>` : '');
+
+export function signInPage(opts: { error?: string; notice?: string; email?: string } = {}): Page {
   return layout(
     'Sign in',
     html`<h1>Sign in</h1>
-<p>Paste the API key the Society gave you.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${notice(opts.notice)}${alert(opts.error)}
 <form method="post" action="/partner/sign-in">
-<label for="key">API key</label><input id="key" name="key" type="password" autocomplete="off" required>
+<label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="username" required value="${opts.email ?? ''}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button>Sign in</button>
+</form>
+<p>No password yet, or forgot it? Ask the Society for a set-password link.</p>`,
+  );
+}
+
+/** The page a set-password link opens: the form while the link is live, an explanation once it is not. */
+export function setPasswordPage(opts: { token: string; live: boolean; error?: string }): Page {
+  if (!opts.live) {
+    return layout(
+      'Link no longer valid',
+      html`<h1>This link can no longer be used</h1>
+<p>A set-password link works once, for 72 hours, and only the newest one sent to you. Ask the Society for a new link.</p>
+<p><a href="/partner">Go to the sign-in page</a></p>`,
+    );
+  }
+  return layout(
+    'Choose a password',
+    html`<h1>Choose your password</h1>
+${alert(opts.error)}
+<form method="post" action="/partner/set-password">
+<input type="hidden" name="token" value="${opts.token}">
+<label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN}" aria-describedby="password-hint"><small id="password-hint">At least ${PASSWORD_MIN} characters.</small>
+<label for="confirm">New password again</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+<button>Set the password</button>
 </form>`,
   );
 }
 
-export function offerListPage(partnerName: string, csrf: string, offers: PartnerOfferView[]): Page {
+export function offerListPage(viewer: PortalViewer, offers: PartnerOfferView[], notice?: string): Page {
   return layout(
     'Your offers',
     html`<h1>Your offers</h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <p><a href="/partner/offers/new">Submit a new offer</a></p>
 ${
   offers.length === 0
@@ -75,8 +114,7 @@ ${
 ${offers.map((o) => html`<tr><td><a href="/partner/offers/${o.id}">${o.title}</a></td><td>${o.state}</td><td>${o.sendWindow.from.slice(0, 10)} – ${o.sendWindow.to.slice(0, 10)}</td></tr>`)}
 </tbody></table>`
 }`,
-    partnerName,
-    csrf,
+    viewer,
   );
 }
 
@@ -95,8 +133,7 @@ ${
 }${hint ? html`<small>${hint}</small>` : ''}`;
 
 export function offerFormPage(
-  partnerName: string,
-  csrf: string,
+  viewer: PortalViewer,
   form: Partial<OfferForm>,
   errors: Record<string, string>,
 ): Page {
@@ -105,7 +142,7 @@ export function offerFormPage(
     'New offer',
     html`<h1>Submit an offer</h1>${general}
 <form method="post" action="/partner/offers">
-<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="csrf" value="${viewer.csrfToken}">
 ${field('title', 'Title', form, errors)}
 ${field('subject', 'Subject line', form, errors)}
 ${field('headline', 'Headline', form, errors)}
@@ -121,8 +158,7 @@ ${field('membershipTypes', 'Membership types (optional)', form, errors, 'text', 
 ${field('languages', 'Languages (optional)', form, errors, 'text', 'Codes, comma separated, e.g. en, fr')}
 <button>Submit for review</button>
 </form>`,
-    partnerName,
-    csrf,
+    viewer,
   );
 }
 
@@ -133,12 +169,7 @@ const counts = (title: string, map: Record<string, number | string>) =>
       : html`<table><tbody>${Object.entries(map).map(([k, v]) => html`<tr><td>${k}</td><td>${String(v)}</td></tr>`)}</tbody></table>`
   }`;
 
-export function offerPage(
-  partnerName: string,
-  csrf: string,
-  offer: PartnerOfferView,
-  report: OfferReport,
-): Page {
+export function offerPage(viewer: PortalViewer, offer: PartnerOfferView, report: OfferReport): Page {
   const withdrawable = ['submitted', 'in-review', 'changes-requested', 'approved', 'scheduled'].includes(
     offer.state,
   );
@@ -164,10 +195,9 @@ ${counts('By membership type', report.byMembershipType)}
 ${counts('By language', report.byLanguage)}
 ${
   withdrawable
-    ? html`<form method="post" action="/partner/offers/${offer.id}/withdraw"><input type="hidden" name="csrf" value="${csrf}"><button>Withdraw this offer</button></form>`
+    ? html`<form method="post" action="/partner/offers/${offer.id}/withdraw"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button>Withdraw this offer</button></form>`
     : ''
 }`,
-    partnerName,
-    csrf,
+    viewer,
   );
 }

@@ -22,7 +22,7 @@ type KeyView = {
 
 export function partnersPage(opts: {
   viewer: Viewer;
-  partners: (PartnerView & { keys: KeyView[] })[];
+  partners: (PartnerView & { keys: KeyView[]; userCount: number })[];
   errors: Record<string, string>;
   form: { name: string; contactEmail: string };
   newKey?: { partnerName: string; key: string };
@@ -38,7 +38,7 @@ export function partnersPage(opts: {
 ${
   opts.newKey
     ? html`<div class="notice" role="status"><p>New key for ${opts.newKey.partnerName}. Copy it now: it is shown only this once.</p>
-<p class="key">${opts.newKey.key}</p><p>The partner signs in to the <a href="/partner">partner portal</a> with it, or uses it as a bearer token on the partner API.</p></div>`
+<p class="key">${opts.newKey.key}</p><p>The partner uses it as a bearer token on the partner API. People of the partner sign in to the <a href="/partner">partner portal</a> with their own email and password: add them under its portal users.</p></div>`
     : ''
 }
 ${opts.partners.map(
@@ -46,9 +46,10 @@ ${opts.partners.map(
     p,
   ) => html`<section aria-labelledby="partner-${p.id}"><h2 id="partner-${p.id}">${p.name} <span class="state">${p.status}</span></h2>
 <p>Contact: ${p.contactEmail}. Added ${when(p.createdAt)}.</p>
+<p><a href="/console/admin/partners/${p.id}/users">Portal users of ${p.name}</a> (${String(p.userCount)})</p>
 <div class="actions">
-<form method="post" action="/console/admin/partners/${p.id}/status">${csrfField(viewer)}<input type="hidden" name="status" value="${p.status === 'approved' ? 'suspended' : 'approved'}"><button class="${p.status === 'approved' ? 'danger' : ''}">${p.status === 'approved' ? 'Suspend (its keys stop working)' : 'Approve again'}</button></form>
-<form method="post" action="/console/admin/partners/${p.id}/keys">${csrfField(viewer)}<label for="label-${p.id}">Key label</label><input type="text" id="label-${p.id}" name="label" value="portal" required maxlength="100"><button>Issue a key</button></form>
+<form method="post" action="/console/admin/partners/${p.id}/status">${csrfField(viewer)}<input type="hidden" name="status" value="${p.status === 'approved' ? 'suspended' : 'approved'}"><button class="${p.status === 'approved' ? 'danger' : ''}">${p.status === 'approved' ? 'Suspend (its keys and portal users stop working)' : 'Approve again'}</button></form>
+<form method="post" action="/console/admin/partners/${p.id}/keys">${csrfField(viewer)}<label for="label-${p.id}">Key label</label><input type="text" id="label-${p.id}" name="label" value="api" required maxlength="100"><button>Issue a key</button></form>
 </div>
 ${
   p.keys.length === 0
