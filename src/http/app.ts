@@ -16,6 +16,7 @@ import { memberRoutes } from './routes/members.ts';
 import { offerRoutes } from './routes/offers.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { sesWebhookRoutes } from './routes/sesWebhook.ts';
+import { staffRoutes } from './routes/staff.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 /** A route module: adds its routes to the app. */
@@ -32,6 +33,7 @@ const mounts: Mount[] = [
   partnerRoutes,
   offerRoutes,
   contractRoutes,
+  staffRoutes,
   consoleRoutes,
 ];
 
