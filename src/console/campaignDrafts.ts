@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/recordAudit.ts';
-import { compiledFor, validateContent } from '../campaigns/campaignContent.ts';
-import { createCampaignInput } from '../campaigns/campaignInput.ts';
+import { type CampaignContent, compiledFor, validateContent } from '../campaigns/campaignContent.ts';
 import { type Campaign, findCampaign } from '../campaigns/campaignStore.ts';
 import { EDITABLE } from '../campaigns/lifecycle.ts';
 import { campaigns } from '../db/schema.ts';
@@ -12,22 +11,16 @@ import type { StaffPrincipal } from '../staff/staffUsers.ts';
 import type { SesAdapter } from '../subcontractors/sesAdapter.ts';
 import type { CompileCache } from '../templates/index.ts';
 import { recipientLinks } from '../unsubscribe/links.ts';
-import { type SegmentForm, segmentFromForm } from './segmentForm.ts';
+import { type CampaignForm, contentErrors, type FormInput, inputFromForm } from './campaignForm.ts';
+import { type ContractChoice, liveContracts } from './contractChoices.ts';
+import { EMPTY_SEGMENT_FORM } from './segmentForm.ts';
 
 /**
  * Drafting a campaign from the console form: the same validation as the
  * campaign API (the input schema, then strict MJML compilation of every
  * language), with problems returned by form field rather than as JSON.
  */
-export interface CampaignForm extends SegmentForm {
-  name: string;
-  topic: string;
-  channel: string;
-  subject: string;
-  template: string;
-  defaultLanguage: string;
-  fromAddress: string;
-}
+export type { CampaignForm } from './campaignForm.ts';
 
 export type SaveOutcome =
   | { type: 'saved'; id: number }
@@ -40,54 +33,50 @@ const footerOf = (deps: Pick<Deps, 'config'>) => ({
   postalAddress: deps.config.SOCIETY_POSTAL_ADDRESS,
 });
 
+/** The form checked field by field, then its content compiled as sending will compile it. */
+async function checkedInput(
+  deps: Pick<Deps, 'config'>,
+  form: CampaignForm,
+  contracts: readonly ContractChoice[],
+): Promise<FormInput> {
+  const parsed = inputFromForm(form, contracts);
+  if (parsed.type === 'invalid') return parsed;
+  const { input } = parsed;
+  const content = { ...input, template: input.template ?? null, mjml: input.mjml ?? null };
+  const errors = contentErrors(form, await validateContent(content, footerOf(deps)));
+  return Object.keys(errors).length > 0 ? { type: 'invalid', errors } : parsed;
+}
+
 export async function saveDraft(
-  deps: Pick<Deps, 'db' | 'config'>,
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
   id: number | null,
   form: CampaignForm,
   actor: string,
 ): Promise<SaveOutcome> {
-  const errors: Record<string, string> = {};
-  const segment = segmentFromForm(form);
-  if (segment.type === 'invalid') Object.assign(errors, segment.errors);
-  const parsed = createCampaignInput.safeParse({
-    name: form.name,
-    topic: form.topic,
-    channel: form.channel || 'email',
-    subject: form.subject,
-    template: form.template,
-    defaultLanguage: form.defaultLanguage || 'en',
-    segment: segment.type === 'ok' ? segment.segment : { all: [] },
-    ...(form.fromAddress ? { fromAddress: form.fromAddress } : {}),
-  });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_')] ??= issue.message;
-  }
-  if (!parsed.success || Object.keys(errors).length > 0) return { type: 'invalid', errors };
-  const input = parsed.data;
-  const content = { ...input, template: input.template ?? null, mjml: null };
-  for (const p of await validateContent(content, footerOf(deps))) {
-    errors[p.field === 'subject' ? 'subject' : 'template'] ??= p.line
-      ? `line ${p.line}: ${p.message}`
-      : p.message;
-  }
-  if (Object.keys(errors).length > 0) return { type: 'invalid', errors };
-
+  const contracts = await liveContracts(deps.db, deps.clock.now());
+  const checked = await checkedInput(deps, form, contracts);
+  if (checked.type === 'invalid') return checked;
+  const { input } = checked;
   const values = {
     name: input.name,
     topic: input.topic,
     channel: input.channel,
     subject: input.subject,
     template: input.template ?? null,
-    mjml: null,
+    mjml: input.mjml ?? null,
     defaultLanguage: input.defaultLanguage,
+    variants: input.variants,
     segment: input.segment,
     fromAddress: input.fromAddress ?? deps.config.DEFAULT_FROM,
+    replyTo: input.replyTo ?? null,
+    rateLimit: input.rateLimit ?? null,
+    contractId: input.contractId ?? null,
   };
   return deps.db.transaction(async (tx): Promise<SaveOutcome> => {
     if (id === null) {
       const [row] = await tx
         .insert(campaigns)
-        .values({ ...values, variants: {}, createdBy: actor })
+        .values({ ...values, createdBy: actor })
         .returning({ id: campaigns.id });
       await recordAudit(tx, { actor, action: 'campaign.create', target: `campaign:${row!.id}` });
       return { type: 'saved', id: row!.id };
@@ -102,6 +91,41 @@ export async function saveDraft(
     await recordAudit(tx, { actor, action: 'campaign.update', target: `campaign:${id}` });
     return { type: 'saved', id };
   });
+}
+
+export type Preview = { subject: string; html: string; text: string };
+
+/**
+ * The message the form would make, before anything is saved: only the
+ * content is checked (a name, an audience or a contract are not needed to
+ * see it). Problems come back by field, as for saving.
+ */
+export async function previewForm(
+  deps: Pick<Deps, 'config'>,
+  form: CampaignForm,
+  cache: CompileCache,
+): Promise<{ type: 'ok'; preview: Preview } | { type: 'invalid'; errors: Record<string, string> }> {
+  const contentOnly: CampaignForm = {
+    ...form,
+    ...EMPTY_SEGMENT_FORM,
+    name: form.name || 'Preview',
+    fromAddress: '',
+    replyTo: '',
+    rateLimit: '',
+    contractId: '',
+  };
+  const checked = await checkedInput(deps, contentOnly, []);
+  if (checked.type === 'invalid') return checked;
+  const { input } = checked;
+  const campaign = {
+    ...input,
+    id: 0,
+    template: input.template ?? null,
+    mjml: input.mjml ?? null,
+    fromAddress: deps.config.DEFAULT_FROM,
+    replyTo: null,
+  };
+  return { type: 'ok', preview: await previewCampaign(deps, campaign, cache) };
 }
 
 /** Deletes a draft; anything past draft stays (it has a history). */
@@ -119,10 +143,10 @@ export async function deleteDraft(deps: Pick<Deps, 'db'>, id: number, actor: str
 /** The message as a sample member would get it: subject, HTML and text. */
 export async function previewCampaign(
   deps: Pick<Deps, 'config'>,
-  campaign: Campaign,
+  campaign: CampaignContent & { id: number; fromAddress: string; replyTo: string | null },
   cache: CompileCache,
   language = campaign.defaultLanguage,
-) {
+): Promise<Preview> {
   // A negative id keeps preview compilations apart from the sending cache's.
   const compiled = await compiledFor({ ...campaign, id: -campaign.id }, language, footerOf(deps), cache);
   const envelope = composeEmail({

@@ -1,7 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { audiencePreview } from '../../audiences/preview.ts';
+import { recordAudit } from '../../audit/recordAudit.ts';
 import { isTimeZone } from '../../campaigns/campaignInput.ts';
 import { type Campaign, campaignProgress, findCampaign } from '../../campaigns/campaignStore.ts';
 import {
@@ -14,38 +15,59 @@ import {
 } from '../../campaigns/commands.ts';
 import { CHANNELS, type Channel, SOCIETY_TOPICS, TOPICS, type Topic } from '../../consent/vocabulary.ts';
 import {
-  type CampaignForm,
   deleteDraft,
   previewCampaign,
+  previewForm,
   saveDraft,
   sendTestToSelf,
 } from '../../console/campaignDrafts.ts';
-import { EMPTY_SEGMENT_FORM, formFromSegment, segmentFromForm } from '../../console/segmentForm.ts';
+import {
+  type CampaignForm,
+  EMPTY_CAMPAIGN_FORM,
+  formOfCampaign,
+  MAX_VARIANTS,
+  type VariantForm,
+  variantField,
+} from '../../console/campaignForm.ts';
+import { contractName, liveContracts } from '../../console/contractChoices.ts';
+import { segmentFromForm } from '../../console/segmentForm.ts';
 import { campaigns } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
+import { storeArtwork } from '../../subcontractors/artwork.ts';
 import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
 import { createCompileCache, listTemplates } from '../../templates/index.ts';
 import type { AppEnv } from '../auth.ts';
-import {
-  campaignFormPage,
-  campaignListPage,
-  campaignPage,
-  progressView,
-} from '../views/console/campaigns.ts';
+import { campaignFormPage } from '../views/console/campaignForm.ts';
+import { campaignListPage, campaignPage, progressView } from '../views/console/campaigns.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
 import { type ConsoleKit, type Form, list, str } from './consoleKit.ts';
 
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 
 function readForm(form: Form): CampaignForm {
+  const variants: VariantForm[] = [];
+  for (let i = 0; i < MAX_VARIANTS; i++) {
+    variants.push({
+      language: str(form, variantField(i, 'language')),
+      subject: str(form, variantField(i, 'subject')),
+      mjml: raw(form, variantField(i, 'mjml')),
+    });
+  }
+  while (variants.length > 0 && Object.values(variants.at(-1)!).every((v) => !v.trim())) variants.pop();
   return {
     name: str(form, 'name'),
     topic: str(form, 'topic'),
     channel: str(form, 'channel'),
     subject: str(form, 'subject'),
+    source: str(form, 'source') === 'mjml' ? 'mjml' : 'template',
     template: str(form, 'template'),
+    mjml: raw(form, 'mjml'),
     defaultLanguage: str(form, 'defaultLanguage').toLowerCase(),
+    variants,
     fromAddress: str(form, 'fromAddress'),
+    replyTo: str(form, 'replyTo'),
+    rateLimit: str(form, 'rateLimit'),
+    contractId: str(form, 'contractId'),
     countries: str(form, 'countries'),
     languages: str(form, 'languages'),
     membershipTypes: str(form, 'membershipTypes'),
@@ -57,24 +79,32 @@ function readForm(form: Form): CampaignForm {
   };
 }
 
-function formOf(c: Campaign): CampaignForm {
-  return {
-    name: c.name,
-    topic: c.topic,
-    channel: c.channel,
-    subject: c.subject,
-    template: c.template ?? '',
-    defaultLanguage: c.defaultLanguage,
-    fromAddress: c.fromAddress,
-    ...(formFromSegment(c.segment) ?? EMPTY_SEGMENT_FORM),
-  };
-}
+/** A text area as typed: MJML keeps its leading indentation and line numbers. */
+const raw = (form: Form, key: string): string => {
+  const v = form[key];
+  return (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).replace(/\r\n/g, '\n');
+};
 
 /** Campaigns in the console: list, draft, preview, test, schedule and follow. Editors and up. */
 export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   const cache = createCompileCache({ maxEntries: 32 });
   const sender = createSesAdapter({ client: deps.ses, configurationSet: deps.config.SES_CONFIGURATION_SET });
   const templates = async () => (await listTemplates()).filter((t) => t !== 'partner-offer');
+
+  const formPage = async (
+    c: Context,
+    opts: Omit<Parameters<typeof campaignFormPage>[0], 'templates' | 'contracts'>,
+    status: 200 | 400 = 200,
+  ) =>
+    kit.render(
+      c,
+      campaignFormPage({
+        ...opts,
+        templates: await templates(),
+        contracts: await liveContracts(deps.db, deps.clock.now()),
+      }),
+      status,
+    );
 
   const countFor = async (form: CampaignForm) => {
     const segment = segmentFromForm(form);
@@ -102,10 +132,14 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     viewer: Viewer,
     id: number,
     error?: string,
-    status: 200 | 409 | 502 = 200,
+    status: 200 | 400 | 409 | 502 = 200,
   ) => {
     const campaign = await findCampaign(deps.db, id);
     if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    const [{ artworkRef } = { artworkRef: null }] = await deps.db
+      .select({ artworkRef: campaigns.artworkRef })
+      .from(campaigns)
+      .where(eq(campaigns.id, id));
     const progress = progressView(campaign.state, await campaignProgress(deps.db, id));
     return kit.render(
       c,
@@ -114,6 +148,8 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
         campaign,
         progress,
         preview: await renderPreview(campaign),
+        hasArtwork: artworkRef !== null,
+        contract: campaign.contractId === null ? null : await contractName(deps.db, campaign.contractId),
         timeZones: TIME_ZONES,
         error,
         notice: kit.notice(c),
@@ -140,42 +176,29 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
   app.get('/console/campaigns/new', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
-    const form: CampaignForm = {
-      name: '',
-      topic: 'society-news',
-      channel: 'email',
-      subject: '',
-      template: 'society-mailing',
-      defaultLanguage: 'en',
-      fromAddress: '',
-      ...EMPTY_SEGMENT_FORM,
-    };
-    return kit.render(
-      c,
-      campaignFormPage({ viewer, id: null, form, templates: await templates(), errors: {} }),
-    );
+    return formPage(c, { viewer, id: null, form: EMPTY_CAMPAIGN_FORM, errors: {} });
   });
 
-  /** Create (id null) or update a draft; "Count audience" re-shows the form with the count and saves nothing. */
+  /**
+   * Create (id null) or update a draft. "Count audience" and "Preview"
+   * re-show the form with the count or the rendered message and save nothing.
+   */
   const save = async (c: Context, id: number | null) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const { viewer } = posted;
     const form = readForm(posted.form);
-    if (str(posted.form, 'intent') === 'count') {
+    const intent = str(posted.form, 'intent');
+    if (intent === 'count') {
       const counted = await countFor(form);
       const errors = counted.segment.type === 'invalid' ? counted.segment.errors : {};
-      return kit.render(
-        c,
-        campaignFormPage({
-          viewer,
-          id,
-          form,
-          templates: await templates(),
-          errors,
-          audience: counted.preview,
-        }),
-      );
+      return formPage(c, { viewer, id, form, errors, audience: counted.preview });
+    }
+    if (intent === 'preview') {
+      const previewed = await previewForm(deps, form, cache);
+      if (previewed.type === 'invalid')
+        return formPage(c, { viewer, id, form, errors: previewed.errors }, 400);
+      return formPage(c, { viewer, id, form, errors: {}, preview: previewed.preview });
     }
     const outcome = await saveDraft(deps, id, form, `staff:${viewer.staff.id}`);
     if (outcome.type === 'saved') {
@@ -194,11 +217,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
         409,
       );
     }
-    return kit.render(
-      c,
-      campaignFormPage({ viewer, id, form, templates: await templates(), errors: outcome.errors }),
-      400,
-    );
+    return formPage(c, { viewer, id, form, errors: outcome.errors }, 400);
   };
 
   app.post('/console/campaigns', (c) => save(c, null));
@@ -217,22 +236,32 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     const campaign = await findCampaign(deps.db, id);
     if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
     if (campaign.state !== 'draft') return c.redirect(`/console/campaigns/${id}`, 303);
-    const form = formOf(campaign);
+    const form = formOfCampaign(campaign);
     const counted = await countFor(form);
     const preview = await renderPreview(campaign);
-    return kit.render(
-      c,
-      campaignFormPage({
-        viewer,
-        id,
-        form,
-        templates: await templates(),
-        errors: 'error' in preview ? { template: preview.error } : {},
-        audience: counted.preview,
-        preview: 'error' in preview ? null : preview,
-        notice: kit.notice(c),
-      }),
-    );
+    return formPage(c, {
+      viewer,
+      id,
+      form,
+      errors: 'error' in preview ? { [form.source]: preview.error } : {},
+      audience: counted.preview,
+      preview: 'error' in preview ? null : preview,
+      notice: kit.notice(c),
+    });
+  });
+
+  /**
+   * The live preview behind the form's script: the message the posted form
+   * would make, as JSON, or its problems by field. Saves nothing; a POST
+   * only because the MJML may be long and the session's token guards it.
+   */
+  app.post('/console/campaigns/preview', async (c) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const previewed = await previewForm(deps, readForm(posted.form), cache);
+    c.header('Cache-Control', 'no-store');
+    if (previewed.type === 'invalid') return c.json({ errors: previewed.errors }, 400);
+    return c.json({ subject: previewed.preview.subject, html: previewed.preview.html });
   });
 
   /** The rendered message as a page of its own (top level, so it may be opened in a new tab). */
@@ -285,6 +314,46 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     const outcome = await sendTestToSelf(deps, campaign, posted.viewer.staff, sender, cache);
     if (outcome.type === 'failed') return showCampaign(c, posted.viewer, id, outcome.message, 502);
     return c.redirect(`/console/campaigns/${id}?done=test-sent`, 303);
+  });
+
+  /** A postal campaign's print artwork, stored as the API's upload stores it; until sending starts. */
+  app.post('/console/campaigns/:id{[0-9]+}/artwork', async (c) => {
+    const posted = await kit.form(c, 'editor');
+    if (posted instanceof Response) return posted;
+    const { viewer } = posted;
+    const id = Number(c.req.param('id'));
+    const campaign = await findCampaign(deps.db, id);
+    if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    if (campaign.channel !== 'postal' || !['draft', 'scheduled'].includes(campaign.state)) {
+      return showCampaign(
+        c,
+        viewer,
+        id,
+        'Print artwork can change only on a postal campaign not yet sent.',
+        409,
+      );
+    }
+    const file = (await c.req.parseBody()).artwork;
+    if (!(file instanceof File) || file.size === 0) {
+      return showCampaign(c, viewer, id, 'Choose the PDF file of the print artwork.', 400);
+    }
+    const stored = await storeArtwork(deps.config.DATA_DIR, new Uint8Array(await file.arrayBuffer()));
+    if (stored.type === 'invalid') {
+      return showCampaign(c, viewer, id, `The artwork was not stored: ${stored.message}.`, 400);
+    }
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(campaigns)
+        .set({ artworkRef: stored.ref, updatedAt: new Date() })
+        .where(eq(campaigns.id, id));
+      await recordAudit(tx, {
+        actor: `staff:${viewer.staff.id}`,
+        action: 'campaign.artwork',
+        target: `campaign:${id}`,
+        details: { artworkRef: stored.ref },
+      });
+    });
+    return c.redirect(`/console/campaigns/${id}?done=saved`, 303);
   });
 
   app.post('/console/campaigns/:id{[0-9]+}/schedule', async (c) => {

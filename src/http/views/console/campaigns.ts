@@ -1,29 +1,10 @@
 import { html, raw } from 'hono/html';
-import type { AudiencePreview } from '../../../audiences/preview.ts';
 import type { Campaign, Progress } from '../../../campaigns/campaignStore.ts';
 import { type CampaignAction, type CampaignState, transition } from '../../../campaigns/lifecycle.ts';
-import { TOPIC_LABELS } from '../../../consent/topicLabels.ts';
-import { CHANNELS, MEMBER_STATUSES, SOCIETY_TOPICS, type Topic } from '../../../consent/vocabulary.ts';
-import type { CampaignForm } from '../../../console/campaignDrafts.ts';
-import {
-  checked,
-  csrfField,
-  describedBy,
-  errorList,
-  fieldError,
-  type Html,
-  layout,
-  selected,
-  type Viewer,
-  when,
-} from './layout.ts';
+import { channelWord, previews, topicLabel } from './campaignForm.ts';
+import { csrfField, type Html, layout, selected, type Viewer, when } from './layout.ts';
 
 const SECTION = '/console/campaigns';
-
-const topicLabel = (t: string) => {
-  const label = TOPIC_LABELS.en[t as Topic] ?? t;
-  return label.charAt(0).toUpperCase() + label.slice(1);
-};
 
 /** What each state means, in the words staff use. */
 const STATE_WORDS: Record<CampaignState, string> = {
@@ -86,107 +67,6 @@ ${
   });
 }
 
-function segmentFields(form: CampaignForm, errors: Record<string, string>): Html {
-  const text = (
-    name: keyof CampaignForm,
-    label: string,
-    hint: string,
-  ) => html`<label for="${name}">${label} <span class="hint">${hint}</span></label>
-<input type="text" id="${name}" name="${name}" value="${form[name] as string}"${describedBy(errors, name)}>${fieldError(errors, name)}`;
-  const date = (name: keyof CampaignForm, label: string) => html`<label for="${name}">${label}</label>
-<input type="date" id="${name}" name="${name}" value="${form[name] as string}"${describedBy(errors, name)}>${fieldError(errors, name)}`;
-  return html`<fieldset>
-<legend>Who receives it</legend>
-<p class="hint">Only members who opted in to this topic on this channel and are not suppressed. Leave a field empty to include everyone.</p>
-<div class="grid"><div>
-${text('countries', 'Countries', '(two-letter codes separated by commas, e.g. FR, DE)')}
-${text('languages', 'Languages', '(e.g. en, fr)')}
-${text('membershipTypes', 'Membership types', '(e.g. individual, student)')}
-${text('chapters', 'Chapters', '(names separated by commas)')}
-</div><div>
-<fieldset id="statuses"><legend>Membership status</legend>
-${MEMBER_STATUSES.map((s) => html`<label class="inline"><input type="checkbox" name="statuses" value="${s}"${checked(form.statuses.includes(s))}> ${s}</label>`)}
-${fieldError(errors, 'statuses')}
-</fieldset>
-${date('joinedAfter', 'Joined after')}
-${date('joinedBefore', 'Joined before')}
-${date('renewedAfter', 'Renewed after')}
-</div></div>
-</fieldset>`;
-}
-
-/** The create/edit form. `audience` is shown when counted; `preview` when the draft renders. */
-export function campaignFormPage(opts: {
-  viewer: Viewer;
-  id: number | null;
-  form: CampaignForm;
-  templates: string[];
-  errors: Record<string, string>;
-  audience?: AudiencePreview | null;
-  preview?: { subject: string; html: string } | null;
-  notice?: string;
-}): Html {
-  const { viewer, id, form, templates, errors, audience, preview } = opts;
-  const title = id === null ? 'New campaign' : `Edit ${form.name}`;
-  const action = id === null ? '/console/campaigns' : `/console/campaigns/${id}`;
-  return layout({
-    title,
-    viewer,
-    section: SECTION,
-    notice: opts.notice,
-    body: html`<h1>${title}</h1>
-${id !== null ? html`<p><a href="/console/campaigns/${id}">Back to the campaign</a></p>` : ''}
-${errorList(errors)}
-<form method="post" action="${action}" data-audience-count="/console/audience-count" novalidate>
-${csrfField(viewer)}
-<div class="grid"><div>
-<label for="name">Name <span class="hint">(for staff only)</span></label>
-<input type="text" id="name" name="name" required value="${form.name}"${describedBy(errors, 'name')}>${fieldError(errors, 'name')}
-<label for="topic">Topic</label>
-<select id="topic" name="topic"${describedBy(errors, 'topic')}>${SOCIETY_TOPICS.map((t) => html`<option value="${t}"${selected(form.topic === t)}>${topicLabel(t)}</option>`)}</select>${fieldError(errors, 'topic')}
-<label for="channel">Channel</label>
-<select id="channel" name="channel">${CHANNELS.map((ch) => html`<option value="${ch}"${selected(form.channel === ch)}>${ch === 'postal' ? 'post' : ch}</option>`)}</select>
-</div><div>
-<label for="subject">Subject <span class="hint">(may use {{name}} and {{first_name}})</span></label>
-<input type="text" id="subject" name="subject" required value="${form.subject}"${describedBy(errors, 'subject')}>${fieldError(errors, 'subject')}
-<label for="template">Template</label>
-<select id="template" name="template"${describedBy(errors, 'template')}>${templates.map((t) => html`<option value="${t}"${selected(form.template === t)}>${t}</option>`)}</select>${fieldError(errors, 'template')}
-<label for="defaultLanguage">Language <span class="hint">(two-letter code)</span></label>
-<input type="text" id="defaultLanguage" name="defaultLanguage" value="${form.defaultLanguage}"${describedBy(errors, 'defaultLanguage')}>${fieldError(errors, 'defaultLanguage')}
-<label for="fromAddress">From <span class="hint">(leave empty for the Society’s usual sender)</span></label>
-<input type="text" id="fromAddress" name="fromAddress" value="${form.fromAddress}"${describedBy(errors, 'fromAddress')}>${fieldError(errors, 'fromAddress')}
-</div></div>
-${segmentFields(form, errors)}
-<p id="audience-count" role="status" aria-live="polite">${
-      audience
-        ? `${audience.total} members would receive it now.`
-        : 'Press “Count audience” to see how many members would receive it.'
-    }</p>
-<div class="actions">
-<button name="intent" value="save">${id === null ? 'Save draft' : 'Save and preview'}</button>
-<button class="secondary" name="intent" value="count">Count audience</button>
-</div>
-</form>
-${preview ? previews(preview, id!) : ''}`,
-  });
-}
-
-/**
- * The rendered message at desktop and mobile widths. The frames get their
- * document inline (srcdoc) and are sandboxed: the app forbids being framed,
- * and a message never needs scripts.
- */
-export function previews(preview: { subject: string; html: string }, id: number): Html {
-  return html`<section aria-labelledby="preview-heading">
-<h2 id="preview-heading">Preview</h2>
-<p>Subject: <strong>${preview.subject}</strong> · <a href="/console/campaigns/${id}/preview">Open the preview on its own</a></p>
-<div class="previews">
-<figure class="desktop"><figcaption>Desktop (640 px)</figcaption><iframe title="Preview at desktop width" sandbox srcdoc="${preview.html}"></iframe></figure>
-<figure class="mobile"><figcaption>Mobile (375 px)</figcaption><iframe title="Preview at mobile width" sandbox srcdoc="${preview.html}"></iframe></figure>
-</div>
-</section>`;
-}
-
 const can = (state: CampaignState, action: CampaignAction) => transition(state, action).type === 'ok';
 
 function lifecycleButton(viewer: Viewer, id: number, action: string, label: string, danger = false): Html {
@@ -198,6 +78,9 @@ export function campaignPage(opts: {
   campaign: Campaign;
   progress: ProgressView;
   preview: { subject: string; html: string } | { error: string };
+  /** How the campaign's contract is named, null for the usual contract of its channel. */
+  contract: string | null;
+  hasArtwork: boolean;
   timeZones: string[];
   error?: string;
   notice?: string;
@@ -215,10 +98,14 @@ ${opts.error ? html`<p class="errors" role="alert">${opts.error}</p>` : ''}
 <dl class="facts">
 <dt>State</dt><dd><span class="state" data-campaign-state>${c.state}</span> ${STATE_WORDS[c.state]}</dd>
 ${c.stateReason ? html`<dt>Why</dt><dd>${c.stateReason}</dd>` : ''}
-<dt>Topic</dt><dd>${topicLabel(c.topic)} by ${c.channel}</dd>
+<dt>Topic</dt><dd>${topicLabel(c.topic)} by ${channelWord(c.channel)}</dd>
 <dt>Subject</dt><dd>${c.subject}</dd>
-<dt>Template</dt><dd>${c.template ?? 'own MJML (set through the API)'}</dd>
-<dt>From</dt><dd>${c.fromAddress}</dd>
+<dt>Content</dt><dd>${c.template ? `the ${c.template} template` : 'MJML written for this campaign'}, in ${c.defaultLanguage}</dd>
+<dt>Translations</dt><dd>${Object.keys(c.variants).length > 0 ? Object.keys(c.variants).join(', ') : 'none'}</dd>
+<dt>From</dt><dd>${c.fromAddress}${c.replyTo ? html`; replies go to ${c.replyTo}` : ''}</dd>
+<dt>Send rate</dt><dd>${c.rateLimit === null ? 'as fast as the Society’s overall rate allows' : `at most ${c.rateLimit} messages per second`}</dd>
+<dt>Contract</dt><dd>${opts.contract ?? `the usual contract for ${channelWord(c.channel)}`}</dd>
+${c.channel === 'postal' ? html`<dt>Print artwork</dt><dd>${opts.hasArtwork ? 'uploaded' : 'none yet: the mail house needs it'}</dd>` : ''}
 <dt>Send time</dt><dd>${c.sendAt ? html`${when(c.sendAt)} <span class="hint">(chosen as ${c.timeZone} time)</span>` : '—'}</dd>
 <dt>Created by</dt><dd>${c.createdBy}, ${when(c.createdAt)}</dd>
 </dl>
@@ -259,6 +146,17 @@ ${csrfField(viewer)}
 <p class="hint">A time in the past starts sending straight away.</p>
 <button>Schedule</button>
 </form></div>`
+    : ''
+}
+${
+  c.channel === 'postal' && ['draft', 'scheduled'].includes(c.state)
+    ? html`<form method="post" action="/console/campaigns/${c.id}/artwork" enctype="multipart/form-data">
+${csrfField(viewer)}
+<h3>Print artwork</h3>
+<label for="artwork">PDF for the mail house <span class="hint">(${opts.hasArtwork ? 'replaces the one uploaded' : 'required before sending by post'})</span></label>
+<input type="file" id="artwork" name="artwork" accept="application/pdf" required>
+<div class="actions"><button class="secondary">Upload the artwork</button></div>
+</form>`
     : ''
 }
 ${'error' in opts.preview ? html`<h2>Preview</h2><p class="errors">${opts.preview.error}</p>` : previews(opts.preview, c.id)}`,
