@@ -8,6 +8,7 @@ import { consoleCampaignRoutes } from './consoleCampaigns.ts';
 import { consoleKit } from './consoleKit.ts';
 import { consoleMemberRoutes } from './consoleMembers.ts';
 import { consoleOfferRoutes } from './consoleOffers.ts';
+import { consoleOidcRoutes } from './consoleOidc.ts';
 
 const STATIC: Record<string, { type: string; body: string }> = {
   'console.css': { type: 'text/css; charset=utf-8', body: readStatic('console.css') },
@@ -43,6 +44,7 @@ export const consoleRoutes: Mount = (app, deps) => {
 
   const kit = consoleKit(deps);
   consoleAuthRoutes(app, deps, kit);
+  consoleOidcRoutes(app, deps, kit);
   consoleCampaignRoutes(app, deps, kit);
   consoleMemberRoutes(app, deps, kit);
   consoleOfferRoutes(app, deps, kit);

@@ -14,12 +14,13 @@ import { type ConsoleKit, safeNext } from './consoleKit.ts';
 export function consoleAuthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   const secure = deps.config.PUBLIC_URL.startsWith('https:');
   const now = () => deps.clock.now();
+  const sso = deps.config.OIDC_ISSUER ? deps.config.OIDC_LABEL : undefined;
 
   app.get('/console', (c) => c.redirect('/console/campaigns', 303));
 
   app.get('/console/sign-in', async (c) => {
     if (await kit.viewer(c)) return c.redirect(safeNext(c.req.query('next')), 303);
-    return kit.render(c, signInPage({ next: c.req.query('next'), notice: kit.notice(c) }));
+    return kit.render(c, signInPage({ sso, next: c.req.query('next'), notice: kit.notice(c) }));
   });
 
   app.post('/console/sign-in', async (c) => {
@@ -28,18 +29,22 @@ export function consoleAuthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Con
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
     const next = typeof body.next === 'string' ? body.next : undefined;
     if (!email || !password) {
-      return kit.render(c, signInPage({ error: 'Enter your email address and password.', email, next }), 400);
+      return kit.render(
+        c,
+        signInPage({ sso, error: 'Enter your email address and password.', email, next }),
+        400,
+      );
     }
     const outcome = await signIn(deps.db, { email, password }, now());
     if (outcome.type === 'locked') {
       const minutes = Math.max(1, Math.ceil((outcome.until.getTime() - now().getTime()) / 60_000));
       const error = `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}. Try again later, or ask an administrator.`;
-      return kit.render(c, signInPage({ error, email, next }), 403);
+      return kit.render(c, signInPage({ sso, error, email, next }), 403);
     }
     if (outcome.type === 'refused') {
       return kit.render(
         c,
-        signInPage({ error: 'That email address and password do not match.', email, next }),
+        signInPage({ sso, error: 'That email address and password do not match.', email, next }),
         403,
       );
     }

@@ -2,13 +2,30 @@ import { html } from 'hono/html';
 import { PASSWORD_MIN } from '../../../console/password.ts';
 import { type Html, layout } from './layout.ts';
 
-export function signInPage(opts: { error?: string; email?: string; next?: string; notice?: string }): Html {
+/**
+ * The sign-in page. With `sso` (the configured label), single sign-on is
+ * offered first, as a plain link: it works without JavaScript.
+ */
+export function signInPage(opts: {
+  error?: string;
+  email?: string;
+  next?: string;
+  notice?: string;
+  sso?: string | undefined;
+}): Html {
+  const ssoHref = `/console/sign-in/oidc${opts.next ? `?next=${encodeURIComponent(opts.next)}` : ''}`;
   return layout({
     title: 'Sign in',
     notice: opts.notice,
     body: html`<div class="narrow">
 <h1>Sign in to the staff console</h1>
 ${opts.error ? html`<p class="errors" role="alert">${opts.error}</p>` : ''}
+${
+  opts.sso
+    ? html`<p class="actions"><a class="button" href="${ssoHref}">Sign in with ${opts.sso}</a></p>
+<h2>Or sign in with your password</h2>`
+    : ''
+}
 <form method="post" action="/console/sign-in">
 <input type="hidden" name="next" value="${opts.next ?? ''}">
 <label for="email">Email address</label>
