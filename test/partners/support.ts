@@ -1,3 +1,6 @@
+import { setPasswordWithLink } from '../../src/partners/partnerUserPassword.ts';
+import { createPartnerUser } from '../../src/partners/partnerUsers.ts';
+import { hashSecret } from '../../src/staff/secretToken.ts';
 import type { TestApp } from '../support/app.ts';
 import { json } from '../support/app.ts';
 
@@ -53,20 +56,55 @@ export async function approve(t: TestApp, offerId: number) {
   if (res.status !== 200) throw new Error(`offer not approved: ${res.status} ${await res.text()}`);
 }
 
-/** Signs a partner in to the portal; returns the cookie and a CSRF token read from a page. */
-export async function portalSignIn(t: TestApp, key: string) {
-  const res = await t.app.request('/partner/sign-in', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key }).toString(),
-  });
+/** The origin `app.request` gives requests: the portal's Origin check lets same-origin posts through. */
+export const ORIGIN = 'http://localhost';
+export const PORTAL_PASSWORD = 'partner portal passphrase';
+
+/** Adds a portal user to a partner and gives it a password through its set-password link. */
+export async function newPortalUser(t: TestApp, partnerId: number, email: string, name = 'Pat Partner') {
+  const created = await t.database.db.transaction((tx) =>
+    createPartnerUser(tx, { partnerId, email, name }, 'test', new Date()),
+  );
+  if (created.type !== 'created') throw new Error(`portal user not created: ${created.type}`);
+  const set = await setPasswordWithLink(t.database.db, created.link.token, PORTAL_PASSWORD, new Date());
+  if (set.type !== 'set') throw new Error(`password not set: ${set.type}`);
+  return { id: created.user.id, email };
+}
+
+let portalUsers = 0;
+
+/**
+ * Signs a new portal user of a partner (given by id, or by one of its API
+ * keys) in to the portal; returns the cookie and a CSRF token read from a page.
+ */
+export async function portalSignIn(t: TestApp, partner: { id: number } | string) {
+  const partnerId =
+    typeof partner === 'string'
+      ? Number(
+          (
+            await t.database.sql`select partner_id from api_tokens where token_hash = ${hashSecret(partner)}`
+          )[0]!.partner_id,
+        )
+      : partner.id;
+  const user = await newPortalUser(t, partnerId, `portal-${partnerId}-${++portalUsers}@partner.example`);
+  // Each from its own client address, so the per-client sign-in limit never counts a test's own sign-ins.
+  const res = await t.app.request(
+    '/partner/sign-in',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: new URLSearchParams({ email: user.email, password: PORTAL_PASSWORD }).toString(),
+    },
+    { incoming: { socket: { remoteAddress: `192.0.2.${portalUsers % 250}` } } },
+  );
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   const page = await (await t.app.request('/partner/offers/new', { headers: { cookie } })).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-  return { cookie, csrf };
+  return { cookie, csrf, userId: user.id };
 }
 
+/** A portal request as a browser sends it: with the session cookie, and forms from the same origin. */
 export function portal(
   t: TestApp,
   session: { cookie: string },
@@ -78,7 +116,7 @@ export function portal(
     method,
     headers: {
       cookie: session.cookie,
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN } : {}),
     },
     body: form ? new URLSearchParams(form).toString() : undefined,
   });
