@@ -81,8 +81,8 @@ describe('rate limits on public endpoints (per client, per process)', () => {
     const guess = (address: string) =>
       from(t, address, '/partner/sign-in', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'key=guessguessguess',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+        body: 'email=guess%40partner.example&password=guessguessguess',
       });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await guess('203.0.113.9')).status);
@@ -112,8 +112,12 @@ describe('rate limits on public endpoints (per client, per process)', () => {
     const guess = (forwarded: string) =>
       from(https, '10.0.0.2', '/partner/sign-in', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwarded },
-        body: 'key=guessguessguess',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'http://localhost',
+          'x-forwarded-for': forwarded,
+        },
+        body: 'email=guess%40partner.example&password=guessguessguess',
       });
     // A client rotating a spoofed first entry is still one client.
     for (let i = 0; i < 10; i++) expect((await guess(`1.1.1.${i}, 203.0.113.50`)).status).toBe(401);

@@ -179,14 +179,14 @@ describe('secrets in logs', () => {
     );
     expect((await deliver(odd)).status).toBe(200);
 
-    // Refused credentials: a wrong staff token, a wrong partner key at sign-in.
+    // Refused credentials: a wrong staff token, a wrong password (here a key) at portal sign-in.
     expect((await t.call('GET', '/api/campaigns', undefined, `${partner.key.slice(0, -4)}zzzz`)).status).toBe(
       401,
     );
     const signIn = await t.app.request('/partner/sign-in', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `key=${partner.key}x`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+      body: `email=someone%40canary.example&password=${partner.key}x`,
     });
     expect(signIn.status).toBe(401);
 
