@@ -1,4 +1,4 @@
-import { desc, eq, lt, sql } from 'drizzle-orm';
+import { asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { auditLog, contracts, disclosures, misuseAlerts, subcontractors } from '../db/schema.ts';
 
@@ -20,6 +20,18 @@ export async function recentDisclosures(db: Db, limit = 50) {
     .innerJoin(subcontractors, eq(subcontractors.id, disclosures.subcontractorId))
     .innerJoin(contracts, eq(contracts.id, disclosures.contractId))
     .orderBy(desc(disclosures.id))
+    .limit(limit);
+}
+
+/** Disclosures whose deletion is not confirmed yet, the longest overdue first. */
+export async function pendingDeletions(db: Db, limit = 200) {
+  return db
+    .select({ d: disclosures, subcontractor: subcontractors.name, contract: contracts.reference })
+    .from(disclosures)
+    .innerJoin(subcontractors, eq(subcontractors.id, disclosures.subcontractorId))
+    .innerJoin(contracts, eq(contracts.id, disclosures.contractId))
+    .where(isNull(disclosures.deletionConfirmedAt))
+    .orderBy(asc(disclosures.deleteBy), asc(disclosures.id))
     .limit(limit);
 }
 

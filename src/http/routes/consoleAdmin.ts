@@ -1,34 +1,24 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import {
-  AUDIT_PAGE,
-  auditPage,
-  contractOverview,
-  queueHealth,
-  recentDisclosures,
-  recentMisuseAlerts,
-} from '../../console/adminQueries.ts';
+import { AUDIT_PAGE, auditPage, queueHealth } from '../../console/adminQueries.ts';
 import type { Deps } from '../../deps.ts';
 import type { AppEnv } from '../auth.ts';
-import { adminHomePage, auditPageView, contractsPage, queuesPage } from '../views/console/admin.ts';
+import { adminHomePage, auditPageView, queuesPage } from '../views/console/admin.ts';
+import { consoleAdminContractRoutes } from './consoleAdminContracts.ts';
+import { consoleAdminStaffRoutes } from './consoleAdminStaff.ts';
 import type { ConsoleKit } from './consoleKit.ts';
+import { consolePasswordLinkRoutes } from './consolePasswordLink.ts';
 
-/** Administration (partners are in consoleAdminPartners.ts): contracts and disclosures, the audit log, queue health. Admins only. */
+/**
+ * Administration (partners are in consoleAdminPartners.ts): the home page,
+ * the audit log and queue health here; staff, contracts and seeds in their
+ * own files, with the public page a new colleague's password link opens.
+ * Admins only, but for that page.
+ */
 export function consoleAdminRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   app.get('/console/admin', async (c) => {
     const viewer = await kit.page(c, 'admin');
     if (viewer instanceof Response) return viewer;
     return kit.render(c, adminHomePage(viewer));
-  });
-
-  app.get('/console/admin/contracts', async (c) => {
-    const viewer = await kit.page(c, 'admin');
-    if (viewer instanceof Response) return viewer;
-    const [contracts, disclosures, alerts] = await Promise.all([
-      contractOverview(deps.db),
-      recentDisclosures(deps.db),
-      recentMisuseAlerts(deps.db),
-    ]);
-    return kit.render(c, contractsPage({ viewer, contracts, disclosures, alerts, now: deps.clock.now() }));
   });
 
   app.get('/console/admin/audit', async (c) => {
@@ -44,4 +34,8 @@ export function consoleAdminRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     if (viewer instanceof Response) return viewer;
     return kit.render(c, queuesPage(viewer, await queueHealth(deps.db)));
   });
+
+  consoleAdminStaffRoutes(app, deps, kit);
+  consoleAdminContractRoutes(app, deps, kit);
+  consolePasswordLinkRoutes(app, deps, kit);
 }
