@@ -197,30 +197,4 @@ describe('the staff console in a browser', () => {
     }
     await page.context().close();
   });
-
-  it('a partner signs in to the portal with its key and submits an offer', async () => {
-    const partner = await newPartner(t, 'Portal Travel');
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/partner`);
-    await page.getByLabel('API key').fill(partner.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Submit a new offer' }).click();
-    await check(page, 'partner-portal-new-offer');
-    const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
-    const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 16);
-    await page.locator('#title').fill('Members fly for less');
-    await page.locator('#subject').fill('A travel offer for members');
-    await page.locator('#headline').fill('Fly for less');
-    await page.locator('#body').fill('Members get **15%** off.');
-    await page.locator('#ctaUrl').fill('https://travel.example/members');
-    await page.locator('#windowFrom').fill(from);
-    await page.locator('#windowTo').fill(to);
-    await page.locator('#maxRecipients').fill('300');
-    await page.getByRole('button', { name: /Submit/ }).click();
-    await page.getByRole('heading', { name: 'Members fly for less' }).waitFor();
-    const [row] = await t.database.sql`select state from offers where title = 'Members fly for less'`;
-    expect(row!.state).toBe('submitted');
-    await check(page, 'partner-portal-offer');
-    await page.context().close();
-  });
 });
