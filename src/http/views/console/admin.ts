@@ -26,13 +26,14 @@ export function adminHomePage(viewer: Viewer): Html {
     viewer,
     section: ADMIN_SECTION,
     body: html`<h1>Administration</h1>${adminSubnav('')}
+<p>Choose a page above:</p>
 <ul>
-<li><a href="/console/admin/staff">Staff</a>: add colleagues (each gets a single-use link to set a password), change roles, disable or unlock accounts, issue and revoke API tokens.</li>
-<li><a href="/console/admin/partners">Partners and keys</a>: partners, their API keys and portal users.</li>
-<li><a href="/console/admin/contracts">Contracts and disclosures</a>: subcontractors, their contracts, the disclosure ledger and misuse alerts.</li>
-<li><a href="/console/admin/disclosures">Deletion confirmations</a>: record that a subcontractor deleted a dispatch’s data; overdue ones are flagged.</li>
-<li><a href="/console/admin/seeds">Seeds</a>: the decoy postal addresses that reveal misuse.</li>
-<li><a href="/console/admin/audit">Audit log</a> of every change, and <a href="/console/admin/queues">queue health</a>.</li>
+<li><strong>Staff</strong>: add colleagues (each gets a single-use link to set a password), change roles, disable or unlock accounts, issue and revoke API tokens.</li>
+<li><strong>Partners</strong>: partners, their API keys and portal users.</li>
+<li><strong>Contracts</strong>: subcontractors, their contracts, the disclosure ledger and misuse alerts.</li>
+<li><strong>Deletions</strong>: record that a subcontractor deleted a dispatch’s data; overdue ones are flagged.</li>
+<li><strong>Seeds</strong>: the decoy postal addresses that reveal misuse.</li>
+<li><strong>Audit and queues</strong>: every change, and the state of the job queues.</li>
 </ul>`,
   });
 }
