@@ -453,3 +453,29 @@ describe('console administration of portal users', () => {
     expect(text).not.toMatch(/signs in to the <a href="\/partner">partner portal<\/a> with it/);
   });
 });
+
+describe('ids out of range', () => {
+  it('answer 404, never an error', async () => {
+    const huge = '99999999999999999999999';
+    const user = await newPortalUser(t, acme.id, 'kim@acme.example');
+    const { cookie } = await signIn(user.email, PORTAL_PASSWORD);
+    const csrf = await csrfFrom(cookie!);
+    expect((await get(t, `/partner/offers/${huge}`, cookie)).status).toBe(404);
+    expect((await portalPost(`/partner/offers/${huge}/withdraw`, { csrf }, cookie)).status).toBe(404);
+    expect((await get(t, `/console/admin/partners/${huge}/users`, admin.cookie)).status).toBe(404);
+    for (const path of [
+      `/console/admin/partners/${huge}/users`,
+      `/console/admin/partners/${acme.id}/users/${huge}/link`,
+      `/console/admin/partners/${huge}/users/${user.id}/disable`,
+      `/console/admin/partners/${acme.id}/users/${huge}/enable`,
+    ]) {
+      const res = await post(
+        t,
+        path,
+        { name: 'Lee', email: 'lee@acme.example', csrf: admin.csrf },
+        admin.cookie,
+      );
+      expect(res.status, path).toBe(404);
+    }
+  });
+});

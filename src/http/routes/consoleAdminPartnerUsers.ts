@@ -16,12 +16,18 @@ import { partnerUsersPage } from '../views/console/adminPartnerUsers.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
 import { type ConsoleKit, str } from './consoleKit.ts';
 
+/** A row id from the path; beyond what a bigint column holds it is no id at all. */
+const idOf = (v: string | undefined) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
 /** A partner's portal users: adding one, issuing set-password links, disabling and enabling. Admins only. */
 export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   const now = () => deps.clock.now();
   const actor = (viewer: Viewer) => `staff:${viewer.staff.id}`;
   const partnerOf = async (c: Context) => {
-    const id = Number(c.req.param('id'));
+    const id = idOf(c.req.param('id'));
     return (await listPartners(deps.db)).find((p) => p.id === id);
   };
 
@@ -70,8 +76,10 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
     if (!form.name || form.name.length > 200) errors.name = 'a name of 1 to 200 characters';
     if (!emailAddress.safeParse(form.email).success) errors.email = 'a valid email address';
     if (Object.keys(errors).length > 0) return show(c, posted.viewer, { errors, form }, 400);
+    const partnerId = idOf(c.req.param('id'));
+    if (partnerId === undefined) return kit.render(c, notFoundPage(posted.viewer, 'partner'), 404);
     const outcome = await deps.db.transaction((tx) =>
-      createPartnerUser(tx, { partnerId: Number(c.req.param('id')), ...form }, actor(posted.viewer), now()),
+      createPartnerUser(tx, { partnerId, ...form }, actor(posted.viewer), now()),
     );
     if (outcome.type === 'no-partner') return kit.render(c, notFoundPage(posted.viewer, 'partner'), 404);
     if (outcome.type === 'duplicate') {
@@ -85,15 +93,14 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
   app.post('/console/admin/partners/:id{[0-9]+}/users/:userId{[0-9]+}/link', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
-    const issued = await deps.db.transaction((tx) =>
-      issueSetupLink(
-        tx,
-        Number(c.req.param('id')),
-        Number(c.req.param('userId')),
-        actor(posted.viewer),
-        now(),
-      ),
-    );
+    const partnerId = idOf(c.req.param('id'));
+    const userId = idOf(c.req.param('userId'));
+    const issued =
+      partnerId === undefined || userId === undefined
+        ? undefined
+        : await deps.db.transaction((tx) =>
+            issueSetupLink(tx, partnerId, userId, actor(posted.viewer), now()),
+          );
     if (!issued) return kit.render(c, notFoundPage(posted.viewer, 'portal user'), 404);
     return show(c, posted.viewer, { newLink: { userName: issued.user.name, link: issued.link } });
   });
@@ -102,17 +109,21 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
     app.post(`/console/admin/partners/:id{[0-9]+}/users/:userId{[0-9]+}/${action}`, async (c) => {
       const posted = await kit.form(c, 'admin');
       if (posted instanceof Response) return posted;
-      const partnerId = Number(c.req.param('id'));
-      const updated = await deps.db.transaction((tx) =>
-        setPartnerUserDisabled(
-          tx,
-          partnerId,
-          Number(c.req.param('userId')),
-          action === 'disable',
-          actor(posted.viewer),
-          now(),
-        ),
-      );
+      const partnerId = idOf(c.req.param('id'));
+      const userId = idOf(c.req.param('userId'));
+      const updated =
+        partnerId === undefined || userId === undefined
+          ? undefined
+          : await deps.db.transaction((tx) =>
+              setPartnerUserDisabled(
+                tx,
+                partnerId,
+                userId,
+                action === 'disable',
+                actor(posted.viewer),
+                now(),
+              ),
+            );
       if (!updated) return kit.render(c, notFoundPage(posted.viewer, 'portal user'), 404);
       return c.redirect(`/console/admin/partners/${partnerId}/users?done=user-${action}d`, 303);
     });

@@ -88,6 +88,12 @@ function toOfferInput(form: OfferForm) {
   };
 }
 
+/** A row id from the path; beyond what a bigint column holds it is no id at all. */
+const idOf = (v: string | undefined) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
 /** Notices shown after a redirect, by `?done=`. */
 const NOTICES: Record<string, string> = {
   'password-set': 'Your password is set. Sign in with it.',
@@ -261,7 +267,8 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
     noStore(c);
     const s = await signedIn(c);
     if (s instanceof Response) return s;
-    const row = await findPartnerOffer(deps.db, s.partnerId, Number(c.req.param('id')));
+    const id = idOf(c.req.param('id'));
+    const row = id === undefined ? undefined : await findPartnerOffer(deps.db, s.partnerId, id);
     if (!row) return c.text('You have no such offer.', 404);
     const report = await offerReport(deps.db, row.id, row.campaignId);
     return c.html(offerPage(viewerOf(s), partnerView(row), report));
@@ -270,7 +277,8 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
   app.post('/partner/offers/:id{[0-9]+}/withdraw', async (c) => {
     const p = await posted(c);
     if (p instanceof Response) return p;
-    const id = Number(c.req.param('id'));
+    const id = idOf(c.req.param('id'));
+    if (id === undefined) return c.text('You have no such offer.', 404);
     const outcome = await withdrawOffer(deps.db, p.s.partnerId, id, partnerUserActor(p.s.userId));
     if (outcome.type === 'not-found') return c.text('You have no such offer.', 404);
     if (outcome.type === 'illegal') return c.text(outcome.message, 409);
