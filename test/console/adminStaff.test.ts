@@ -221,6 +221,23 @@ describe('changing an account', () => {
   });
 });
 
+describe('paths that name nothing', () => {
+  it('answers 404 for ids beyond any row and for links that were never issued', async () => {
+    const huge = '99999999999999999999999';
+    expect((await get(t, `/console/admin/staff/${huge}`, admin.cookie)).status).toBe(404);
+    const res = await post(
+      t,
+      `/console/admin/staff/${huge}/disabled`,
+      { disabled: 'true', csrf: admin.csrf },
+      admin.cookie,
+    );
+    expect(res.status).toBe(404);
+    expect((await get(t, '/console/password-link/sml_not-a-real-link')).status).toBe(404);
+    const guess = `/console/password-link/sml_${'A'.repeat(43)}`;
+    expect((await post(t, guess, { password: PASSWORD, confirm: PASSWORD })).status).toBe(404);
+  });
+});
+
 describe('the last enabled admin', () => {
   it('cannot be demoted or disabled, with a clear message, and nothing changes', async () => {
     const id = await idOf('admin@staff.example');

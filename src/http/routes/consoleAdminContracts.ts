@@ -27,7 +27,7 @@ import { type ContractForm, contractsPage } from '../views/console/adminContract
 import { deletionsPage } from '../views/console/adminDisclosures.ts';
 import { type SeedForm, seedsPage } from '../views/console/adminSeeds.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
-import { fieldErrors } from './consoleAdminForms.ts';
+import { fieldErrors, rowId } from './consoleAdminForms.ts';
 import { type ConsoleKit, list, str } from './consoleKit.ts';
 
 /** A whole number as typed, or a value the schema refuses with its own message. */
@@ -134,7 +134,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
     if (posted instanceof Response) return posted;
     const parsed = contractStatusInput.safeParse({ status: str(posted.form, 'status') });
     if (!parsed.success) return showContracts(c, posted.viewer, { errors: fieldErrors(parsed.error) }, 400);
-    const id = Number(c.req.param('id'));
+    const id = rowId(c.req.param('id'));
     const row = await deps.db.transaction((tx) =>
       setContractStatus(tx, id, parsed.data.status, actor(posted.viewer)),
     );
@@ -163,7 +163,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
   app.post('/console/admin/disclosures/:id{[0-9]+}/deletion-confirmation', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
-    const id = Number(c.req.param('id'));
+    const id = rowId(c.req.param('id'));
     const typed = { at: str(posted.form, 'at'), note: str(posted.form, 'note') };
     const errors: Record<string, string> = {};
     // The form takes the day the subcontractor gives; the API takes an exact time.
@@ -234,7 +234,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const done = await deps.db.transaction((tx) =>
-      retireSeed(tx, Number(c.req.param('id')), actor(posted.viewer)),
+      retireSeed(tx, rowId(c.req.param('id')), actor(posted.viewer)),
     );
     if (!done) return kit.render(c, notFoundPage(posted.viewer, 'postal seed'), 404);
     return c.redirect('/console/admin/seeds?done=seed-retired', 303);

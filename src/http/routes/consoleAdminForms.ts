@@ -12,3 +12,9 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return errors;
 }
+
+/** A row id from the path: digits beyond a safe integer name no row (0), rather than failing in the database. */
+export function rowId(param: string | undefined): number {
+  const n = Number(param);
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}

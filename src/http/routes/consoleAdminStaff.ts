@@ -24,7 +24,7 @@ import {
   staffListPage,
 } from '../views/console/adminStaff.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
-import { fieldErrors } from './consoleAdminForms.ts';
+import { fieldErrors, rowId } from './consoleAdminForms.ts';
 import { type ConsoleKit, str } from './consoleKit.ts';
 
 /** Staff administration: accounts, roles, access, password links and API tokens. Admins only. */
@@ -32,7 +32,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
   const now = () => deps.clock.now();
   const actor = (v: Viewer) => `staff:${v.staff.id}`;
   const linkUrl = (secret: string) => new URL(passwordLinkPath(secret), deps.config.PUBLIC_URL).href;
-  const idOf = (c: Context) => Number(c.req.param('id'));
+  const idOf = (c: Context) => rowId(c.req.param('id'));
 
   const showList = async (
     c: Context,
@@ -180,7 +180,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
-    const tokenId = Number(c.req.param('tokenId'));
+    const tokenId = rowId(c.req.param('tokenId'));
     const done = await deps.db.transaction((tx) => revokeToken(tx, id, tokenId, actor(posted.viewer), now()));
     if (!done) return kit.render(c, notFoundPage(posted.viewer, 'live token'), 404);
     return c.redirect(`/console/admin/staff/${id}?done=token-revoked`, 303);
