@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerUser, SETUP_LINK_MS } from '../../src/partners/partnerUsers.ts';
 import { get, post, signInAs } from '../console/support.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { createTestApp, json, type TestApp } from '../support/app.ts';
 import { newPartner, newPortalUser, PORTAL_PASSWORD, portal, submit } from './support.ts';
 
 let t: TestApp;
@@ -477,5 +477,88 @@ describe('ids out of range', () => {
       );
       expect(res.status, path).toBe(404);
     }
+  });
+});
+
+describe('the admin API for portal users', () => {
+  it('adds a user with its link, lists, issues a new link and disables; admins only; bad input names the field', async () => {
+    const path = `/api/partners/${globex.id}/users`;
+    expect(
+      (await t.call('POST', path, { name: 'Mo', email: 'mo@globex.example' }, t.tokens.approver)).status,
+    ).toBe(403);
+    expect((await t.call('POST', path, { name: 'Mo', email: 'mo@globex.example' }, acme.key)).status).toBe(
+      403,
+    );
+    const bad = await t.call('POST', path, { name: 'Mo', email: 'mo-at-globex' }, t.tokens.admin);
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).message).toContain('email');
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/partners/999999/users',
+          { name: 'Mo', email: 'mo@globex.example' },
+          t.tokens.admin,
+        )
+      ).status,
+    ).toBe(404);
+
+    const created = await t.call(
+      'POST',
+      path,
+      { name: 'Mo Globex', email: 'Mo@Globex.example' },
+      t.tokens.admin,
+    );
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const body = await json(created);
+    expect(body.user).toMatchObject({ name: 'Mo Globex', email: 'mo@globex.example', state: 'invited' });
+    expect(body.setupLink.url).toMatch(/^http:\/\/localhost:3000\/partner\/set-password\?token=sml_/);
+    const again = await t.call('POST', path, { name: 'Mo 2', email: 'mo@globex.example' }, t.tokens.admin);
+    expect(again.status).toBe(409);
+
+    const listed = await json(await t.call('GET', path, undefined, t.tokens.admin));
+    expect(JSON.stringify(listed)).not.toContain('sml_');
+    expect(listed.users.map((u: { email: string }) => u.email)).toContain('mo@globex.example');
+
+    const relinked = await json(
+      await t.call('POST', `${path}/${body.user.id}/setup-link`, undefined, t.tokens.admin),
+    );
+    const token = new URL(relinked.setupLink.url).searchParams.get('token')!;
+    expect(
+      (await get(t, `/partner/set-password?token=${new URL(body.setupLink.url).searchParams.get('token')}`))
+        .status,
+    ).toBe(410);
+    expect(
+      (
+        await portalPost('/partner/set-password', {
+          token,
+          password: PORTAL_PASSWORD,
+          confirm: PORTAL_PASSWORD,
+        })
+      ).status,
+    ).toBe(303);
+    expect((await signIn('mo@globex.example', PORTAL_PASSWORD)).res.status).toBe(303);
+
+    const disabled = await t.call('PATCH', `${path}/${body.user.id}`, { disabled: true }, t.tokens.admin);
+    expect(disabled.status).toBe(200);
+    expect((await json(disabled)).state).toBe('disabled');
+    expect((await signIn('mo@globex.example', PORTAL_PASSWORD)).res.status).toBe(401);
+    expect(
+      (
+        await t.call(
+          'PATCH',
+          `/api/partners/${acme.id}/users/${body.user.id}`,
+          { disabled: false },
+          t.tokens.admin,
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (await t.call('PATCH', `${path}/99999999999999999999999`, { disabled: false }, t.tokens.admin)).status,
+    ).toBe(400);
+    const [audit] = await t.database.sql`
+      select actor from audit_log where action = 'partner-user.disable' and target = ${`partner-user:${body.user.id}`}`;
+    expect(audit!.actor).toMatch(/^staff:\d+$/);
   });
 });

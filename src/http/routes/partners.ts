@@ -25,6 +25,7 @@ import { requirePartner, requireStaff } from '../auth.ts';
 import { errorBody, idParam, json, partnerAuth, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
 import { partnerPortalRoutes } from '../views/partnerPortal.ts';
+import { partnerUserRoutes } from './partnerUsers.ts';
 
 const adminErrors = staffErrors('The token is not an admin');
 const partnerErrors = {
@@ -87,7 +88,7 @@ const reportOut = z
   })
   .openapi('OfferReport');
 
-/** Partners and their keys (admins), and the partner API (partner keys: own offers only). */
+/** Partners, their keys and portal users (admins), and the partner API (partner keys: own offers only). */
 export const partnerRoutes: Mount = (app, deps) => {
   const admin = requireStaff(deps, 'admin');
 
@@ -133,7 +134,7 @@ export const partnerRoutes: Mount = (app, deps) => {
     createRoute({
       method: 'patch',
       path: '/api/partners/{id}',
-      summary: 'Approve or suspend a partner (a suspended partner’s keys stop working)',
+      summary: 'Approve or suspend a partner (a suspended partner’s keys and portal users stop working)',
       tags: ['partners'],
       security: staffAuth,
       middleware: [admin],
@@ -393,5 +394,6 @@ export const partnerRoutes: Mount = (app, deps) => {
     },
   );
 
+  partnerUserRoutes(app, deps);
   partnerPortalRoutes(app, deps);
 };
