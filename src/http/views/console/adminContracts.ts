@@ -117,7 +117,7 @@ ${opts.subcontractors.map((s) => html`<option value="${s.id}"${selected(String(s
 <label for="validTo">Valid to <span class="hint">(included)</span></label><input type="date" id="validTo" name="validTo" required value="${form.validTo}"${describedBy(errors, 'validTo')}>${fieldError(errors, 'validTo')}
 <label for="maxRecipientsPerDispatch">Most recipients per dispatch</label><input type="number" id="maxRecipientsPerDispatch" name="maxRecipientsPerDispatch" min="1" step="1" required value="${form.maxRecipientsPerDispatch}"${describedBy(errors, 'maxRecipientsPerDispatch')}>${fieldError(errors, 'maxRecipientsPerDispatch')}
 <label for="retentionDays">Days it may keep the data</label><input type="number" id="retentionDays" name="retentionDays" min="0" max="3650" step="1" required value="${form.retentionDays}"${describedBy(errors, 'retentionDays')}>${fieldError(errors, 'retentionDays')}
-<label class="inline"><input type="checkbox" name="seedsRequired" value="true"${checked(form.seedsRequired)}> Seeds required in every dispatch</label>
+<p><label class="inline"><input type="checkbox" name="seedsRequired" value="true"${checked(form.seedsRequired)}> Seeds required in every dispatch</label></p>
 <label for="status">Status</label><select id="status" name="status">${CONTRACT_STATUSES.map((s) => html`<option${selected(s === form.status)}>${s}</option>`)}</select>${fieldError(errors, 'status')}
 <div class="actions"><button>Record the contract</button></div>
 </form>`
