@@ -87,17 +87,19 @@ describe('subcontractors and contracts', () => {
       [{ fields: [] }, 'fields', 'fields must name at least one field'],
       [{ purposes: ['resale'] }, 'purposes', 'purposes must be among'],
       [{ reference: 'PRINT-2031' }, 'reference', 'a contract with this reference exists'],
-    ] as const) {
+    ] as [Record<string, string | string[]>, string, string][]) {
+      const reference = (extra.reference as string | undefined) ?? 'PRINT-NEW';
       const res = await post(
         t,
         '/console/admin/contracts',
-        contract(printHouse, { ...extra, reference: extra.reference ?? 'PRINT-NEW' }),
+        contract(printHouse, { ...extra, reference }),
         admin.cookie,
       );
       expect(res.status, field).toBe(400);
       const page = await res.text();
       expect(page, field).toContain(`id="${field}-error"`);
       expect(page, field).toContain(message);
+      expect(page, field).toContain(`value="${reference}"`);
     }
     expect(await n('contracts')).toBe(before);
   });
