@@ -89,11 +89,11 @@ ${rows.map((v, i) => {
   const subject = variantField(i, 'subject');
   const mjml = variantField(i, 'mjml');
   return html`<fieldset class="variant"><legend>${v ? `Translation ${i + 1}` : 'Add a translation'}</legend>
-<label for="${lang}">Language <span class="hint">(two-letter code, e.g. fr)</span></label>
+<label for="${lang}">Language of the translation <span class="hint">(two-letter code, e.g. fr)</span></label>
 <input type="text" id="${lang}" name="${lang}" value="${v?.language ?? ''}"${describedBy(errors, lang)}>${fieldError(errors, lang)}
-<label for="${subject}">Subject in this language</label>
+<label for="${subject}">Translated subject</label>
 <input type="text" id="${subject}" name="${subject}" value="${v?.subject ?? ''}"${describedBy(errors, subject)}>${fieldError(errors, subject)}
-<label for="${mjml}">MJML in this language <span class="hint">(leave empty to use the main content)</span></label>
+<label for="${mjml}">Translated MJML <span class="hint">(leave empty to use the main content)</span></label>
 <textarea id="${mjml}" name="${mjml}" class="code" rows="${v?.mjml ? 12 : 3}" spellcheck="false"${describedBy(errors, mjml)}>${v?.mjml ?? ''}</textarea>${fieldError(errors, mjml)}
 </fieldset>`;
 })}
