@@ -146,7 +146,7 @@ describe('the campaign form in a browser', () => {
     await shown(page, 'mobile', 'The annual assembly meets on 12 April');
     // The footer is added to every message, whatever the MJML says.
     const mobile = await shown(page, 'mobile', 'Unsubscribe from events in one click');
-    const width = await mobile.locator('body').evaluate(() => document.documentElement.clientWidth);
+    const width = await mobile.locator('body').evaluate((body) => body.ownerDocument.documentElement.clientWidth);
     expect(width).toBeGreaterThan(300);
     expect(width).toBeLessThanOrEqual(380);
     expect(await page.locator('[data-preview-subject]').textContent()).toBe('The assembly, Ada');

@@ -143,6 +143,34 @@ describe('campaigns in the console', () => {
     expect(back.status).toBe(303);
   });
 
+  it('refuses an impossible date, a bad time or an unknown time zone: 400 in words, form re-filled, still a draft', async () => {
+    const created = await post(
+      t,
+      '/console/campaigns',
+      { ...draft, intent: 'save', csrf: editor.csrf },
+      editor.cookie,
+    );
+    const id = Number(created.headers.get('location')!.split('/')[3]);
+    const schedule = (fields: Record<string, string>) =>
+      post(t, `/console/campaigns/${id}/schedule`, { csrf: editor.csrf, ...fields }, editor.cookie);
+    const impossible = await schedule({
+      sendDate: '2030-02-31',
+      sendTime: '09:00',
+      timeZone: 'Europe/Paris',
+    });
+    expect(impossible.status).toBe(400);
+    const page = await impossible.text();
+    expect(page).toContain('Give a date (such as 2026-12-24) and a time (such as 09:00)');
+    expect(page).toContain('name="sendDate" required value="2030-02-31"');
+    expect(page).toContain('<option selected>Europe/Paris</option>');
+    expect((await schedule({ sendDate: '2030-01-10', sendTime: '25:00', timeZone: 'UTC' })).status).toBe(400);
+    const zone = await schedule({ sendDate: '2030-01-10', sendTime: '09:00', timeZone: 'Mars/Olympus' });
+    expect(zone.status).toBe(400);
+    expect(await zone.text()).toContain('Choose a time zone from the list.');
+    const [row] = await t.database.sql`select state, send_at from campaigns where id = ${id}`;
+    expect(row).toEqual({ state: 'draft', send_at: null });
+  });
+
   it('sends people who are not signed in to the sign-in page', async () => {
     const res = await get(t, '/console/campaigns');
     expect(res.status).toBe(303);
@@ -406,7 +434,7 @@ describe('every field of the campaign API in the console form', () => {
     const notPdf = await upload('hello');
     expect(notPdf.status).toBe(400);
     expect(await notPdf.text()).toContain('The artwork was not stored: artwork must be a PDF file');
-    expect(await upload('%PDF-1.4 x', 'wrong').then((r) => r.status)).toBe(403);
+    expect((await upload('%PDF-1.4 x', 'wrong')).status).toBe(403);
     const [none] = await t.database.sql`select artwork_ref from campaigns where id = ${id}`;
     expect(none!.artwork_ref).toBeNull();
 

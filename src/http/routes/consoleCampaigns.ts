@@ -38,7 +38,12 @@ import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
 import { createCompileCache, listTemplates } from '../../templates/index.ts';
 import type { AppEnv } from '../auth.ts';
 import { campaignFormPage } from '../views/console/campaignForm.ts';
-import { campaignListPage, campaignPage, progressView } from '../views/console/campaigns.ts';
+import {
+  campaignListPage,
+  campaignPage,
+  progressView,
+  type ScheduleForm,
+} from '../views/console/campaigns.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
 import { type ConsoleKit, type Form, list, str } from './consoleKit.ts';
 
@@ -133,6 +138,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     id: number,
     error?: string,
     status: 200 | 400 | 409 | 502 = 200,
+    schedule?: ScheduleForm,
   ) => {
     const campaign = await findCampaign(deps.db, id);
     if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
@@ -151,6 +157,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
         hasArtwork: artworkRef !== null,
         contract: campaign.contractId === null ? null : await contractName(deps.db, campaign.contractId),
         timeZones: TIME_ZONES,
+        schedule,
         error,
         notice: kit.notice(c),
       }),
@@ -363,11 +370,15 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     const date = str(posted.form, 'sendDate');
     const time = str(posted.form, 'sendTime');
     const timeZone = str(posted.form, 'timeZone') || 'UTC';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) {
-      return showCampaign(c, posted.viewer, id, 'Give a date and a time to schedule the campaign.', 409);
+    const asked = { date, time, timeZone };
+    const day = new Date(`${date}T00:00:00Z`);
+    const realDay = /^\d{4}-\d{2}-\d{2}$/.test(date) && day.toISOString().slice(0, 10) === date;
+    if (!realDay || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+      const message = 'Give a date (such as 2026-12-24) and a time (such as 09:00) to schedule the campaign.';
+      return showCampaign(c, posted.viewer, id, message, 400, asked);
     }
     if (!isTimeZone(timeZone))
-      return showCampaign(c, posted.viewer, id, 'Choose a time zone from the list.', 409);
+      return showCampaign(c, posted.viewer, id, 'Choose a time zone from the list.', 400, asked);
     const result = await scheduleCampaign(
       deps,
       id,

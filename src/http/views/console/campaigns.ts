@@ -18,6 +18,12 @@ const STATE_WORDS: Record<CampaignState, string> = {
   failed: 'Stopped because of a problem (see below); nobody else will receive it.',
 };
 
+export interface ScheduleForm {
+  date: string;
+  time: string;
+  timeZone: string;
+}
+
 export interface ProgressView {
   state: CampaignState;
   audience: number;
@@ -82,11 +88,17 @@ export function campaignPage(opts: {
   contract: string | null;
   hasArtwork: boolean;
   timeZones: string[];
+  /** The schedule as last posted, to show again with its error. */
+  schedule?: ScheduleForm | undefined;
   error?: string;
   notice?: string;
 }): Html {
   const { viewer, campaign: c, progress: p } = opts;
-  const today = new Date().toISOString().slice(0, 10);
+  const asked = opts.schedule ?? {
+    date: new Date().toISOString().slice(0, 10),
+    time: '09:00',
+    timeZone: c.timeZone,
+  };
   return layout({
     title: c.name,
     viewer,
@@ -139,10 +151,10 @@ ${csrfField(viewer)}
 <form method="post" action="/console/campaigns/${c.id}/schedule">
 ${csrfField(viewer)}
 <h3>Schedule</h3>
-<label for="sendDate">Date</label><input type="date" id="sendDate" name="sendDate" required value="${today}">
-<label for="sendTime">Time</label><input type="time" id="sendTime" name="sendTime" required value="09:00">
+<label for="sendDate">Date</label><input type="date" id="sendDate" name="sendDate" required value="${asked.date}">
+<label for="sendTime">Time</label><input type="time" id="sendTime" name="sendTime" required value="${asked.time}">
 <label for="timeZone">Time zone</label>
-<select id="timeZone" name="timeZone">${opts.timeZones.map((z) => html`<option${selected(z === c.timeZone)}>${z}</option>`)}</select>
+<select id="timeZone" name="timeZone">${opts.timeZones.map((z) => html`<option${selected(z === asked.timeZone)}>${z}</option>`)}</select>
 <p class="hint">A time in the past starts sending straight away.</p>
 <button>Schedule</button>
 </form></div>`
