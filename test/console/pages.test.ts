@@ -222,3 +222,81 @@ describe('offers and administration', () => {
     expect(queues).toContain('Queue health');
   });
 });
+
+describe('bad input comes back on the form it was typed in', () => {
+  it('a member request refused for a bad date keeps how they asked, the changes and the note', async () => {
+    const before = (await t.database.sql`select count(*)::int as n from consent_events`)[0]!.n;
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const res = await post(
+      t,
+      `/console/members/${memberId}/requests`,
+      {
+        source: 'staff-post',
+        'change:society-news:email': 'out',
+        'change:events:postal': 'in',
+        note: 'Letter asking to stop the newsletter',
+        requestedOn: tomorrow,
+        csrf: editor.csrf,
+      },
+      editor.cookie,
+    );
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('href="#requestedOn"');
+    expect(page).toContain('id="requestedOn-error"');
+    expect(page).toContain('value="staff-post" checked');
+    expect(page).toMatch(/name="change:society-news:email">.*<option value="out" selected>/);
+    expect(page).toMatch(/name="change:events:postal">.*<option value="in" selected>/);
+    expect(page).toContain('>Letter asking to stop the newsletter</textarea>');
+    expect(page).toContain(`name="requestedOn" value="${tomorrow}"`);
+    expect((await t.database.sql`select count(*)::int as n from consent_events`)[0]!.n).toBe(before);
+  });
+
+  it('an offer decision without a note keeps the decision; a bad schedule keeps the time', async () => {
+    const partner = await newPartner(t, 'Refill Books');
+    const offerId = await submit(t, partner.key, { imageUrl: undefined });
+    await post(
+      t,
+      `/console/offers/${offerId}/review`,
+      { to: 'in-review', csrf: approver.csrf },
+      approver.cookie,
+    );
+    const noNote = await post(
+      t,
+      `/console/offers/${offerId}/review`,
+      { to: 'changes-requested', note: '', csrf: approver.csrf },
+      approver.cookie,
+    );
+    expect(noNote.status).toBe(400);
+    const page = await noNote.text();
+    expect(page).toContain('Write a note to the partner.');
+    expect(page).toContain('value="changes-requested" checked');
+    const tooLong = await post(
+      t,
+      `/console/offers/${offerId}/review`,
+      { to: 'rejected', note: 'x'.repeat(2001), csrf: approver.csrf },
+      approver.cookie,
+    );
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain(`>${'x'.repeat(2001)}</textarea>`);
+    await post(
+      t,
+      `/console/offers/${offerId}/review`,
+      { to: 'approved', note: 'Fine', csrf: approver.csrf },
+      approver.cookie,
+    );
+    const bad = await post(
+      t,
+      `/console/offers/${offerId}/schedule`,
+      { sendDate: '2030-02-30', sendTime: '10:15', timeZone: 'Asia/Tokyo', csrf: approver.csrf },
+      approver.cookie,
+    );
+    expect(bad.status).toBe(400);
+    const scheduled = await bad.text();
+    expect(scheduled).toContain('Give a date (such as 2026-12-24)');
+    expect(scheduled).toContain('name="sendTime" required value="10:15"');
+    expect(scheduled).toContain('<option selected>Asia/Tokyo</option>');
+    const [row] = await t.database.sql`select state from offers where id = ${offerId}`;
+    expect(row!.state).toBe('approved');
+  });
+});

@@ -15,7 +15,7 @@ import { memberHistory } from '../../unsubscribe/consentHistory.ts';
 import { recordStaffRequest } from '../../unsubscribe/staffRequests.ts';
 import type { AppEnv } from '../auth.ts';
 import { notFoundPage, type Viewer } from '../views/console/layout.ts';
-import { memberPage, memberSearchPage } from '../views/console/members.ts';
+import { memberPage, memberSearchPage, type RequestForm } from '../views/console/members.ts';
 import { type ConsoleKit, str } from './consoleKit.ts';
 
 /** Members in the console: search, profile with consents and history, requests, corrections. Editors and up. */
@@ -28,6 +28,7 @@ export function consoleMemberRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: C
       correction?: Correction;
       errors?: Record<string, string>;
       requestErrors?: Record<string, string>;
+      request?: RequestForm;
     } = {},
     status: 200 | 400 = 200,
   ) => {
@@ -44,6 +45,7 @@ export function consoleMemberRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: C
         correction: opts.correction ?? emptyCorrection(member),
         errors: opts.errors ?? {},
         requestErrors: opts.requestErrors ?? {},
+        request: opts.request,
         notice: kit.notice(c),
       }),
       status,
@@ -90,7 +92,13 @@ export function consoleMemberRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: C
         requestedAt = undefined;
       }
     }
-    if (Object.keys(errors).length > 0) return show(c, viewer, id, { requestErrors: errors }, 400);
+    if (Object.keys(errors).length > 0) {
+      const asked = Object.fromEntries(
+        changes.map((ch) => [`${ch.topic}:${ch.channel}`, ch.granted ? 'in' : 'out'] as const),
+      );
+      const request = { source: str(form, 'source'), note, requestedOn: on, changes: asked };
+      return show(c, viewer, id, { requestErrors: errors, request }, 400);
+    }
     const recorded = await recordStaffRequest(deps.db, {
       memberId: id,
       source,

@@ -22,6 +22,7 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     id: number,
     error?: string,
     status: 200 | 400 | 409 = 200,
+    asked: Pick<Parameters<typeof offerReviewPage>[0], 'review' | 'schedule'> = {},
   ) => {
     const row = await findOffer(deps.db, id);
     if (!row) return kit.render(c, notFoundPage(viewer, 'offer'), 404);
@@ -36,6 +37,7 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
         offer: staffView(row),
         preview,
         timeZones: TIME_ZONES,
+        ...asked,
         error,
         notice: kit.notice(c),
       }),
@@ -67,12 +69,15 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     const id = Number(c.req.param('id'));
     const to = str(posted.form, 'to');
     const note = str(posted.form, 'note');
+    const review = { review: { to, note } };
     if (!(to in REVIEW_ACTIONS))
-      return show(c, posted.viewer, id, 'Choose approve, request changes or reject.', 400);
+      return show(c, posted.viewer, id, 'Choose approve, request changes or reject.', 400, review);
     const action = REVIEW_ACTIONS[to as keyof typeof REVIEW_ACTIONS];
     // The API needs a note to approve or reject; the console asks one for every decision, as the partner reads it.
-    if (to !== 'in-review' && !note) return show(c, posted.viewer, id, 'Write a note to the partner.', 400);
-    if (note.length > 2000) return show(c, posted.viewer, id, 'Keep the note under 2,000 characters.', 400);
+    if (to !== 'in-review' && !note)
+      return show(c, posted.viewer, id, 'Write a note to the partner.', 400, review);
+    if (note.length > 2000)
+      return show(c, posted.viewer, id, 'Keep the note under 2,000 characters.', 400, review);
     const outcome = await deps.db.transaction((tx) =>
       moveOffer(tx, { offerId: id, action, actor: `staff:${posted.viewer.staff.id}`, note: note || null }),
     );
@@ -89,8 +94,18 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     const date = str(posted.form, 'sendDate');
     const time = str(posted.form, 'sendTime');
     const timeZone = str(posted.form, 'timeZone') || 'UTC';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time) || !isTimeZone(timeZone)) {
-      return show(c, posted.viewer, id, 'Give a date, a time and a time zone.', 400);
+    const asked = { schedule: { date, time, timeZone } };
+    const realDay =
+      /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;
+    if (!realDay || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time) || !isTimeZone(timeZone)) {
+      return show(
+        c,
+        posted.viewer,
+        id,
+        'Give a date (such as 2026-12-24), a time (such as 09:00) and a time zone from the list.',
+        400,
+        asked,
+      );
     }
     const outcome = await scheduleOffer(deps, {
       offerId: id,
@@ -103,7 +118,14 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
       case 'not-found':
         return kit.render(c, notFoundPage(posted.viewer, 'offer'), 404);
       case 'invalid':
-        return show(c, posted.viewer, id, `The send time ${outcome.message.replace(/^sendAt /, '')}.`, 400);
+        return show(
+          c,
+          posted.viewer,
+          id,
+          `The send time ${outcome.message.replace(/^sendAt /, '')}.`,
+          400,
+          asked,
+        );
       default:
         return show(c, posted.viewer, id, `The offer cannot be scheduled: ${outcome.message}.`, 409);
     }

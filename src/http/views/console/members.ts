@@ -1,15 +1,17 @@
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { CHANNEL_LABELS, TOPIC_LABELS } from '../../../consent/topicLabels.ts';
 import { CHANNELS, type Channel, STAFF_SOURCES, TOPICS, type Topic } from '../../../consent/vocabulary.ts';
 import type { Correction, MemberRow } from '../../../console/members.ts';
 import type { MemberHistory } from '../../../unsubscribe/consentHistory.ts';
 import {
+  checked,
   csrfField,
   describedBy,
   errorList,
   fieldError,
   type Html,
   layout,
+  selected,
   type Viewer,
   when,
 } from './layout.ts';
@@ -22,6 +24,21 @@ const SOURCE_WORDS: Record<string, string> = {
   'staff-phone': 'by phone',
   'staff-post': 'by post',
 };
+
+/** A staff request as last posted, shown again with its errors. */
+export interface RequestForm {
+  source: string;
+  note: string;
+  requestedOn: string;
+  /** "topic:channel" → "in" | "out" */
+  changes: Record<string, 'in' | 'out'>;
+}
+
+/** A group's error tied to it (aria-invalid belongs on the controls, not the group). */
+const groupError = (errors: Record<string, string>, field: string) =>
+  errors[field] ? raw(` aria-describedby="${field}-error"`) : '';
+
+const NO_REQUEST: RequestForm = { source: 'staff-phone', note: '', requestedOn: '', changes: {} };
 
 export function memberSearchPage(viewer: Viewer, query: string, results: MemberRow[] | null): Html {
   return layout({
@@ -54,9 +71,11 @@ export function memberPage(opts: {
   correction: Correction;
   errors: Record<string, string>;
   requestErrors: Record<string, string>;
+  request?: RequestForm | undefined;
   notice?: string;
 }): Html {
   const { viewer, member: m, history, correction, errors, requestErrors } = opts;
+  const request = opts.request ?? NO_REQUEST;
   const current = new Map(history.current.map((c) => [`${c.topic}/${c.channel}`, c]));
   const text = (
     name: keyof Correction,
@@ -97,22 +116,24 @@ export function memberPage(opts: {
 ${errorList(requestErrors)}
 <form method="post" action="/console/members/${m.id}/requests">
 ${csrfField(viewer)}
-<fieldset id="source"><legend>How did they ask?</legend>
-${STAFF_SOURCES.map((s, i) => html`<label class="inline"><input type="radio" name="source" value="${s}"${i === 1 ? ' checked' : ''}> ${SOURCE_WORDS[s]}</label>`)}
+<fieldset id="source"${groupError(requestErrors, 'source')}><legend>How did they ask?</legend>
+${STAFF_SOURCES.map((s) => html`<label class="inline"><input type="radio" name="source" value="${s}"${checked(request.source === s)}> ${SOURCE_WORDS[s]}</label>`)}
+${fieldError(requestErrors, 'source')}
 </fieldset>
-<fieldset id="changes"><legend>What did they ask for?</legend>
+<fieldset id="changes"${groupError(requestErrors, 'changes')}><legend>What did they ask for?</legend>
+${fieldError(requestErrors, 'changes')}
 <table><thead><tr><th scope="col">Topic and channel</th><th scope="col">Change</th></tr></thead><tbody>
 ${TOPICS.flatMap((t) =>
   CHANNELS.map(
     (ch) => html`<tr><td><label for="change-${t}-${ch}">${topicLabel(t)} by ${channelLabel(ch)}</label></td>
-<td><select id="change-${t}-${ch}" name="change:${t}:${ch}"><option value="">No change</option><option value="out">Stop sending it</option><option value="in">Send it</option></select></td></tr>`,
+<td><select id="change-${t}-${ch}" name="change:${t}:${ch}"><option value="">No change</option><option value="out"${selected(request.changes[`${t}:${ch}`] === 'out')}>Stop sending it</option><option value="in"${selected(request.changes[`${t}:${ch}`] === 'in')}>Send it</option></select></td></tr>`,
   ),
 )}</tbody></table>
 </fieldset>
 <label for="note">Note <span class="hint">(what they asked, in your words; no addresses)</span></label>
-<textarea id="note" name="note" required maxlength="1000"${describedBy(requestErrors, 'note')}></textarea>${fieldError(requestErrors, 'note')}
+<textarea id="note" name="note" required maxlength="1000"${describedBy(requestErrors, 'note')}>${request.note}</textarea>${fieldError(requestErrors, 'note')}
 <label for="requestedOn">Date of the request <span class="hint">(leave empty for today)</span></label>
-<input type="date" id="requestedOn" name="requestedOn">
+<input type="date" id="requestedOn" name="requestedOn" value="${request.requestedOn}"${describedBy(requestErrors, 'requestedOn')}>${fieldError(requestErrors, 'requestedOn')}
 <div class="actions"><button>Record the request</button></div>
 </form>
 

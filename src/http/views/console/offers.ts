@@ -2,7 +2,7 @@ import { html } from 'hono/html';
 import type { OfferState } from '../../../partners/offerStates.ts';
 import type { StaffOfferView } from '../../../partners/offers.ts';
 import { hasRole } from '../../../staff/roles.ts';
-import { csrfField, type Html, layout, selected, type Viewer, when } from './layout.ts';
+import { checked, csrfField, type Html, layout, selected, type Viewer, when } from './layout.ts';
 
 const SECTION = '/console/offers';
 
@@ -54,13 +54,23 @@ export function offerReviewPage(opts: {
   offer: StaffOfferView;
   preview: { subject: string; html: string } | { error: string };
   timeZones: string[];
+  /** The decision as last posted, shown again with its error. */
+  review?: { to: string; note: string } | undefined;
+  /** The schedule as last posted, shown again with its error. */
+  schedule?: { date: string; time: string; timeZone: string } | undefined;
   error?: string;
   notice?: string;
 }): Html {
   const { viewer, offer: o } = opts;
+  const review = opts.review ?? { to: '', note: '' };
   const approver = hasRole(viewer.staff.role, 'approver');
   const targeting = Object.entries(o.targeting).filter(([, v]) => Array.isArray(v) && v.length > 0);
   const windowStart = new Date(Math.max(new Date(o.sendWindow.from).getTime(), Date.now()));
+  const schedule = opts.schedule ?? {
+    date: windowStart.toISOString().slice(0, 10),
+    time: windowStart.toISOString().slice(11, 16),
+    timeZone: 'UTC',
+  };
   return layout({
     title: o.title,
     viewer,
@@ -89,22 +99,22 @@ ${
         ? html`<h2>Decision</h2>
 <form method="post" action="/console/offers/${o.id}/review">${csrfField(viewer)}
 <fieldset><legend>Your decision</legend>
-<label class="inline"><input type="radio" name="to" value="approved" required> Approve</label>
-<label class="inline"><input type="radio" name="to" value="changes-requested"> Request changes</label>
-<label class="inline"><input type="radio" name="to" value="rejected"> Reject</label>
+<label class="inline"><input type="radio" name="to" value="approved" required${checked(review.to === 'approved')}> Approve</label>
+<label class="inline"><input type="radio" name="to" value="changes-requested"${checked(review.to === 'changes-requested')}> Request changes</label>
+<label class="inline"><input type="radio" name="to" value="rejected"${checked(review.to === 'rejected')}> Reject</label>
 </fieldset>
 <label for="note">Note to the partner <span class="hint">(required; the partner sees it)</span></label>
-<textarea id="note" name="note" required maxlength="2000"></textarea>
+<textarea id="note" name="note" required maxlength="2000">${review.note}</textarea>
 <div class="actions"><button>Record the decision</button></div>
 </form>`
         : o.state === 'approved'
           ? html`<h2>Schedule</h2>
 <form method="post" action="/console/offers/${o.id}/schedule">${csrfField(viewer)}
 <p>It goes out as a partner-offers campaign to members who opted in, within the window.</p>
-<label for="sendDate">Date</label><input type="date" id="sendDate" name="sendDate" required value="${windowStart.toISOString().slice(0, 10)}">
-<label for="sendTime">Time</label><input type="time" id="sendTime" name="sendTime" required value="${windowStart.toISOString().slice(11, 16)}">
+<label for="sendDate">Date</label><input type="date" id="sendDate" name="sendDate" required value="${schedule.date}">
+<label for="sendTime">Time</label><input type="time" id="sendTime" name="sendTime" required value="${schedule.time}">
 <label for="timeZone">Time zone</label>
-<select id="timeZone" name="timeZone">${opts.timeZones.map((z) => html`<option${selected(z === 'UTC')}>${z}</option>`)}</select>
+<select id="timeZone" name="timeZone">${opts.timeZones.map((z) => html`<option${selected(z === schedule.timeZone)}>${z}</option>`)}</select>
 <div class="actions"><button>Schedule the offer</button></div>
 </form>`
           : ''
