@@ -119,6 +119,7 @@ async function shown(page: Page, width: 'mobile' | 'desktop', text: string) {
   await frame.waitFor({ state: 'visible' });
   await frame.scrollIntoViewIfNeeded();
   await expect
+    // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point, hidden text must not count
     .poll(() => frame.contentFrame().locator('body').innerText(), { timeout: 10_000 })
     .toContain(text);
   return frame.contentFrame();
@@ -146,7 +147,9 @@ describe('the campaign form in a browser', () => {
     await shown(page, 'mobile', 'The annual assembly meets on 12 April');
     // The footer is added to every message, whatever the MJML says.
     const mobile = await shown(page, 'mobile', 'Unsubscribe from events in one click');
-    const width = await mobile.locator('body').evaluate((body) => body.ownerDocument.documentElement.clientWidth);
+    const width = await mobile
+      .locator('body')
+      .evaluate((body) => body.ownerDocument.documentElement.clientWidth);
     expect(width).toBeGreaterThan(300);
     expect(width).toBeLessThanOrEqual(380);
     expect(await page.locator('[data-preview-subject]').textContent()).toBe('The assembly, Ada');
