@@ -171,6 +171,22 @@ describe('campaigns in the console', () => {
     expect(row).toEqual({ state: 'draft', send_at: null });
   });
 
+  it('answers an id beyond any row with 404, not a database error', async () => {
+    for (const path of [
+      '/console/campaigns/99999999999999999999999',
+      '/console/members/99999999999999999999999',
+    ]) {
+      expect((await get(t, path, editor.cookie)).status, path).toBe(404);
+    }
+    const res = await post(
+      t,
+      '/console/offers/99999999999999999999999/review',
+      { csrf: editor.csrf },
+      editor.cookie,
+    );
+    expect(res.status).toBe(404);
+  });
+
   it('sends people who are not signed in to the sign-in page', async () => {
     const res = await get(t, '/console/campaigns');
     expect(res.status).toBe(303);

@@ -228,15 +228,15 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
   };
 
   app.post('/console/campaigns', (c) => save(c, null));
-  app.post('/console/campaigns/:id{[0-9]+}', (c) => save(c, Number(c.req.param('id'))));
+  app.post('/console/campaigns/:id{[0-9]{1,15}}', (c) => save(c, Number(c.req.param('id'))));
 
-  app.get('/console/campaigns/:id{[0-9]+}', async (c) => {
+  app.get('/console/campaigns/:id{[0-9]{1,15}}', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
     return showCampaign(c, viewer, Number(c.req.param('id')));
   });
 
-  app.get('/console/campaigns/:id{[0-9]+}/edit', async (c) => {
+  app.get('/console/campaigns/:id{[0-9]{1,15}}/edit', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
     const id = Number(c.req.param('id'));
@@ -272,7 +272,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
   });
 
   /** The rendered message as a page of its own (top level, so it may be opened in a new tab). */
-  app.get('/console/campaigns/:id{[0-9]+}/preview', async (c) => {
+  app.get('/console/campaigns/:id{[0-9]{1,15}}/preview', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
     const campaign = await findCampaign(deps.db, Number(c.req.param('id')));
@@ -283,7 +283,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     return c.html(preview.html);
   });
 
-  app.get('/console/campaigns/:id{[0-9]+}/progress', async (c) => {
+  app.get('/console/campaigns/:id{[0-9]{1,15}}/progress', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return c.json({ message: 'sign in again' }, 401);
     const id = Number(c.req.param('id'));
@@ -312,7 +312,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     return c.json({ total: counted.preview!.total });
   });
 
-  app.post('/console/campaigns/:id{[0-9]+}/test-send', async (c) => {
+  app.post('/console/campaigns/:id{[0-9]{1,15}}/test-send', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));
@@ -324,7 +324,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
   });
 
   /** A postal campaign's print artwork, stored as the API's upload stores it; until sending starts. */
-  app.post('/console/campaigns/:id{[0-9]+}/artwork', async (c) => {
+  app.post('/console/campaigns/:id{[0-9]{1,15}}/artwork', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const { viewer } = posted;
@@ -363,7 +363,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     return c.redirect(`/console/campaigns/${id}?done=saved`, 303);
   });
 
-  app.post('/console/campaigns/:id{[0-9]+}/schedule', async (c) => {
+  app.post('/console/campaigns/:id{[0-9]{1,15}}/schedule', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));
@@ -403,7 +403,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     unschedule: [unscheduleCampaign, 'unscheduled'],
   } as const;
   for (const [action, [run, done]] of Object.entries(commands)) {
-    app.post(`/console/campaigns/:id{[0-9]+}/${action}`, async (c) => {
+    app.post(`/console/campaigns/:id{[0-9]{1,15}}/${action}`, async (c) => {
       const posted = await kit.form(c, 'editor');
       if (posted instanceof Response) return posted;
       const id = Number(c.req.param('id'));
@@ -411,7 +411,7 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     });
   }
 
-  app.post('/console/campaigns/:id{[0-9]+}/delete', async (c) => {
+  app.post('/console/campaigns/:id{[0-9]{1,15}}/delete', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));

@@ -59,13 +59,13 @@ export function consoleMemberRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: C
     return kit.render(c, memberSearchPage(viewer, q, q ? await searchMembers(deps.db, q) : null));
   });
 
-  app.get('/console/members/:id{[0-9]+}', async (c) => {
+  app.get('/console/members/:id{[0-9]{1,15}}', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
     return show(c, viewer, Number(c.req.param('id')));
   });
 
-  app.post('/console/members/:id{[0-9]+}/requests', async (c) => {
+  app.post('/console/members/:id{[0-9]{1,15}}/requests', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const { viewer, form } = posted;
@@ -112,7 +112,7 @@ export function consoleMemberRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: C
     return c.redirect(`/console/members/${id}?done=recorded`, 303);
   });
 
-  app.post('/console/members/:id{[0-9]+}', async (c) => {
+  app.post('/console/members/:id{[0-9]{1,15}}', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));

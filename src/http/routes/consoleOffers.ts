@@ -57,13 +57,13 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     return kit.render(c, offerQueuePage(viewer, filter, rows, kit.notice(c)));
   });
 
-  app.get('/console/offers/:id{[0-9]+}', async (c) => {
+  app.get('/console/offers/:id{[0-9]{1,15}}', async (c) => {
     const viewer = await kit.page(c, 'editor');
     if (viewer instanceof Response) return viewer;
     return show(c, viewer, Number(c.req.param('id')));
   });
 
-  app.post('/console/offers/:id{[0-9]+}/review', async (c) => {
+  app.post('/console/offers/:id{[0-9]{1,15}}/review', async (c) => {
     const posted = await kit.form(c, 'approver');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));
@@ -87,7 +87,7 @@ export function consoleOfferRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Co
     return c.redirect(`/console/offers/${id}?done=reviewed`, 303);
   });
 
-  app.post('/console/offers/:id{[0-9]+}/schedule', async (c) => {
+  app.post('/console/offers/:id{[0-9]{1,15}}/schedule', async (c) => {
     const posted = await kit.form(c, 'approver');
     if (posted instanceof Response) return posted;
     const id = Number(c.req.param('id'));
