@@ -3,7 +3,7 @@ import type { ContentProblem } from '../campaigns/campaignContent.ts';
 import { type CreateCampaignInput, createCampaignInput } from '../campaigns/campaignInput.ts';
 import type { Campaign } from '../campaigns/campaignStore.ts';
 import { type ContractChoice, contractProblem } from './contractChoices.ts';
-import { EMPTY_SEGMENT_FORM, formFromSegment, type SegmentForm, segmentFromForm } from './segmentForm.ts';
+import { EMPTY_SEGMENT_FORM, formOfSegment, type SegmentForm, segmentFromForm } from './segmentForm.ts';
 
 /**
  * The console's campaign form, field by field as posted, and its translation
@@ -85,7 +85,7 @@ export function formOfCampaign(c: Campaign): CampaignForm {
     replyTo: c.replyTo ?? '',
     rateLimit: c.rateLimit === null ? '' : String(c.rateLimit),
     contractId: c.contractId === null ? '' : String(c.contractId),
-    ...(formFromSegment(c.segment) ?? EMPTY_SEGMENT_FORM),
+    ...formOfSegment(c.segment),
   };
 }
 

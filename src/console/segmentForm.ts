@@ -15,6 +15,11 @@ export interface SegmentForm {
   joinedAfter: string;
   joinedBefore: string;
   renewedAfter: string;
+  /**
+   * A stored segment the fields cannot express (built through the API), as
+   * JSON: kept as it is unless staff replace it with the fields. Empty: none.
+   */
+  kept: string;
 }
 
 export const EMPTY_SEGMENT_FORM: SegmentForm = {
@@ -26,6 +31,7 @@ export const EMPTY_SEGMENT_FORM: SegmentForm = {
   joinedAfter: '',
   joinedBefore: '',
   renewedAfter: '',
+  kept: '',
 };
 
 type ListField = 'countries' | 'languages' | 'membershipTypes' | 'chapters';
@@ -58,6 +64,18 @@ export type FormSegment =
 
 /** The form as a segment, or the problems by form field. */
 export function segmentFromForm(form: SegmentForm): FormSegment {
+  if (form.kept) {
+    let json: unknown;
+    try {
+      json = JSON.parse(form.kept);
+    } catch {
+      json = undefined;
+    }
+    const kept = parseSegment(json);
+    return kept.type === 'ok'
+      ? { type: 'ok', segment: kept.segment }
+      : { type: 'invalid', errors: { kept: 'the audience kept from before is not valid; replace it' } };
+  }
   const conditions: { form: string; condition: Condition }[] = [];
   for (const l of LISTS) {
     const values = [...new Set(split(form[l.form]).map(l.norm))];
@@ -80,6 +98,11 @@ export function segmentFromForm(form: SegmentForm): FormSegment {
   }
   if (Object.keys(errors).length > 0) return { type: 'invalid', errors };
   return { type: 'ok', segment: { all: conditions.map((c) => c.condition) } };
+}
+
+/** A stored segment as the form's fields, or else kept whole. */
+export function formOfSegment(segment: Segment): SegmentForm {
+  return formFromSegment(segment) ?? { ...EMPTY_SEGMENT_FORM, statuses: [], kept: JSON.stringify(segment) };
 }
 
 /** A stored segment as the form, or null when it was built elsewhere (the API) in a shape the form cannot show. */

@@ -171,6 +171,61 @@ describe('campaigns in the console', () => {
     expect(row).toEqual({ state: 'draft', send_at: null });
   });
 
+  it('keeps an audience set through the API that the fields cannot show, until staff replace it', async () => {
+    const created = await post(
+      t,
+      '/console/campaigns',
+      { ...draft, intent: 'save', csrf: editor.csrf },
+      editor.cookie,
+    );
+    const id = Number(created.headers.get('location')!.split('/')[3]);
+    const segment = {
+      any: [
+        { field: 'country', op: 'in', values: ['DE'] },
+        { field: 'language', op: 'in', values: ['fr'] },
+      ],
+    };
+    await t.database.sql`update campaigns set segment = ${JSON.stringify(segment)}::jsonb where id = ${id}`;
+    const edit = await (await get(t, `/console/campaigns/${id}/edit`, editor.cookie)).text();
+    expect(edit).toContain('This audience was set through the API');
+    const kept = edit.match(/name="kept" value="([^"]+)"/)![1]!.replaceAll('&quot;', '"');
+    expect(JSON.parse(kept)).toEqual(segment);
+
+    const saved = await post(
+      t,
+      `/console/campaigns/${id}`,
+      { ...draft, countries: '', name: 'Renamed', kept, intent: 'save', csrf: editor.csrf },
+      editor.cookie,
+    );
+    expect(saved.status).toBe(303);
+    const [row] = await t.database.sql`select name, segment from campaigns where id = ${id}`;
+    expect(row).toEqual({ name: 'Renamed', segment });
+
+    const tampered = await post(
+      t,
+      `/console/campaigns/${id}`,
+      { ...draft, kept: '{"all":[{"field":"password"}]}', intent: 'save', csrf: editor.csrf },
+      editor.cookie,
+    );
+    expect(tampered.status).toBe(400);
+    expect(await tampered.text()).toContain('href="#kept"');
+
+    const replaced = await post(
+      t,
+      `/console/campaigns/${id}`,
+      { ...draft, kept, replaceKept: 'yes', intent: 'save', csrf: editor.csrf },
+      editor.cookie,
+    );
+    expect(replaced.status).toBe(303);
+    const [after] = await t.database.sql`select segment from campaigns where id = ${id}`;
+    expect(after!.segment).toEqual({
+      all: [
+        { field: 'country', op: 'in', values: ['FR'] },
+        { field: 'status', op: 'in', values: ['active'] },
+      ],
+    });
+  });
+
   it('answers an id beyond any row with 404, not a database error', async () => {
     for (const path of [
       '/console/campaigns/99999999999999999999999',

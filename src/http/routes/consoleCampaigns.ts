@@ -81,6 +81,7 @@ function readForm(form: Form): CampaignForm {
     joinedAfter: str(form, 'joinedAfter'),
     joinedBefore: str(form, 'joinedBefore'),
     renewedAfter: str(form, 'renewedAfter'),
+    kept: str(form, 'replaceKept') ? '' : str(form, 'kept'),
   };
 }
 

@@ -19,6 +19,8 @@
     'joinedAfter',
     'joinedBefore',
     'renewedAfter',
+    'kept',
+    'replaceKept',
   ]);
   if (countForm && countOut) {
     let timer;

@@ -46,6 +46,16 @@ function segmentFields(form: CampaignForm, errors: Record<string, string>): Html
   return html`<fieldset>
 <legend>Who receives it</legend>
 <p class="hint">Only members who opted in to this topic on this channel and are not suppressed. Leave a field empty to include everyone.</p>
+${
+  form.kept
+    ? html`<div id="kept">
+<p>This audience was set through the API in a way these fields cannot show. It is kept as it is:</p>
+<pre class="segment">${form.kept}</pre>
+<input type="hidden" name="kept" value="${form.kept}">
+<label class="inline"><input type="checkbox" name="replaceKept" value="yes"> Replace it with the choices below</label>${fieldError(errors, 'kept')}
+</div>`
+    : ''
+}
 <div class="grid"><div>
 ${text('countries', 'Countries', '(two-letter codes separated by commas, e.g. FR, DE)')}
 ${text('languages', 'Languages', '(e.g. en, fr)')}
