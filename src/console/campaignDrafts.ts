@@ -104,6 +104,7 @@ export async function previewForm(
   deps: Pick<Deps, 'config'>,
   form: CampaignForm,
   cache: CompileCache,
+  language = '',
 ): Promise<{ type: 'ok'; preview: Preview } | { type: 'invalid'; errors: Record<string, string> }> {
   const contentOnly: CampaignForm = {
     ...form,
@@ -125,7 +126,9 @@ export async function previewForm(
     fromAddress: deps.config.DEFAULT_FROM,
     replyTo: null,
   };
-  return { type: 'ok', preview: await previewCampaign(deps, campaign, cache) };
+  // A language without a translation gets the main content, as such a member would.
+  const reader = /^[a-z]{2,3}$/.test(language) ? language : input.defaultLanguage;
+  return { type: 'ok', preview: await previewCampaign(deps, campaign, cache, reader) };
 }
 
 /** Deletes a draft; anything past draft stays (it has a history). */

@@ -468,6 +468,25 @@ describe('every field of the campaign API in the console form', () => {
     expect(body.html).toContain('the spring assembly is on 19 April.');
     expect(body.html).toContain('Unsubscribe');
 
+    const french = await post(
+      t,
+      '/console/campaigns/preview',
+      { ...mjmlDraft(), previewLanguage: 'fr' },
+      editor.cookie,
+    );
+    const inFrench = (await french.json()) as { subject: string; html: string };
+    expect(inFrench.subject).toBe('Bonjour Ada');
+    expect(inFrench.html).toContain('Cher Ada Lovelace, assemblée le 12 avril.');
+    const byButton = await post(
+      t,
+      '/console/campaigns',
+      { ...mjmlDraft(), previewLanguage: 'fr', intent: 'preview' },
+      editor.cookie,
+    );
+    const buttonPage = await byButton.text();
+    expect(buttonPage).toContain('Subject: <strong data-preview-subject>Bonjour Ada</strong>');
+    expect(buttonPage).toContain('name="previewLanguage" value="fr"');
+
     const bad = await post(
       t,
       '/console/campaigns/preview',

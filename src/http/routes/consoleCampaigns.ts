@@ -203,10 +203,11 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
       return formPage(c, { viewer, id, form, errors, audience: counted.preview });
     }
     if (intent === 'preview') {
-      const previewed = await previewForm(deps, form, cache);
+      const previewLanguage = str(posted.form, 'previewLanguage').toLowerCase();
+      const previewed = await previewForm(deps, form, cache, previewLanguage);
       if (previewed.type === 'invalid')
-        return formPage(c, { viewer, id, form, errors: previewed.errors }, 400);
-      return formPage(c, { viewer, id, form, errors: {}, preview: previewed.preview });
+        return formPage(c, { viewer, id, form, errors: previewed.errors, previewLanguage }, 400);
+      return formPage(c, { viewer, id, form, errors: {}, preview: previewed.preview, previewLanguage });
     }
     const outcome = await saveDraft(deps, id, form, `staff:${viewer.staff.id}`);
     if (outcome.type === 'saved') {
@@ -266,7 +267,8 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
   app.post('/console/campaigns/preview', async (c) => {
     const posted = await kit.form(c, 'editor');
     if (posted instanceof Response) return posted;
-    const previewed = await previewForm(deps, readForm(posted.form), cache);
+    const language = str(posted.form, 'previewLanguage').toLowerCase();
+    const previewed = await previewForm(deps, readForm(posted.form), cache, language);
     c.header('Cache-Control', 'no-store');
     if (previewed.type === 'invalid') return c.json({ errors: previewed.errors }, 400);
     return c.json({ subject: previewed.preview.subject, html: previewed.preview.html });

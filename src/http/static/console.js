@@ -95,7 +95,7 @@
     const subject = previewSection.querySelector('[data-preview-subject]');
     const frames = previewSection.querySelector('.previews');
     const content =
-      /^(subject|defaultLanguage|source|template|mjml|topic|variant\d+(Language|Subject|Mjml))$/;
+      /^(subject|defaultLanguage|source|template|mjml|topic|previewLanguage|variant\d+(Language|Subject|Mjml))$/;
     let timer;
     let latest = 0;
     const refresh = async () => {

@@ -155,6 +155,8 @@ export function campaignFormPage(opts: {
   errors: Record<string, string>;
   audience?: AudiencePreview | null;
   preview?: { subject: string; html: string } | null;
+  /** Whose language the preview is drawn in (empty: the main language). */
+  previewLanguage?: string;
   notice?: string;
 }): Html {
   const { viewer, id, form, templates, errors, audience } = opts;
@@ -193,6 +195,8 @@ ${segmentFields(form, errors)}
         ? `${audience.total} members would receive it now.`
         : 'Press “Count audience” to see how many members would receive it.'
     }</p>
+<label for="previewLanguage">Preview as a member who reads <span class="hint">(a language code such as fr; empty: the main language)</span></label>
+<input type="text" id="previewLanguage" name="previewLanguage" value="${opts.previewLanguage ?? ''}">
 <div class="actions">
 <button name="intent" value="save">${id === null ? 'Save draft' : 'Save and preview'}</button>
 <button class="secondary" name="intent" value="preview">Preview</button>
