@@ -20,8 +20,6 @@ import { EMPTY_SEGMENT_FORM } from './segmentForm.ts';
  * campaign API (the input schema, then strict MJML compilation of every
  * language), with problems returned by form field rather than as JSON.
  */
-export type { CampaignForm } from './campaignForm.ts';
-
 export type SaveOutcome =
   | { type: 'saved'; id: number }
   | { type: 'invalid'; errors: Record<string, string> }
