@@ -8,11 +8,11 @@ import { campaigns } from '../db/schema.ts';
 import { composeEmail } from '../delivery/composeEmail.ts';
 import type { Deps } from '../deps.ts';
 import type { StaffPrincipal } from '../staff/staffUsers.ts';
+import { type ContractChoice, liveContracts } from '../subcontractors/contractChoices.ts';
 import type { SesAdapter } from '../subcontractors/sesAdapter.ts';
 import type { CompileCache } from '../templates/index.ts';
 import { recipientLinks } from '../unsubscribe/links.ts';
 import { type CampaignForm, contentErrors, type FormInput, inputFromForm } from './campaignForm.ts';
-import { type ContractChoice, liveContracts } from './contractChoices.ts';
 import { EMPTY_SEGMENT_FORM } from './segmentForm.ts';
 
 /**

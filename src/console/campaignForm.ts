@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { ContentProblem } from '../campaigns/campaignContent.ts';
 import { type CreateCampaignInput, createCampaignInput } from '../campaigns/campaignInput.ts';
 import type { Campaign } from '../campaigns/campaignStore.ts';
-import { type ContractChoice, contractProblem } from './contractChoices.ts';
+import { type ContractChoice, contractProblem } from '../subcontractors/contractChoices.ts';
 import { EMPTY_SEGMENT_FORM, formOfSegment, type SegmentForm, segmentFromForm } from './segmentForm.ts';
 
 /**

@@ -66,6 +66,38 @@ describe('campaign staff API', () => {
     expect(await campaignCount()).toBe(0);
   });
 
+  it('refuses a contract that is unknown or not for the channel, naming contractId, and writes nothing', async () => {
+    const before = await campaignCount();
+    const unknown = await t.call('POST', '/api/campaigns', { ...draft, contractId: 987654 }, t.tokens.editor);
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).message).toMatch(/^contractId: contract 987654 is not in force/);
+
+    const [email] = await t.database.sql`
+      select c.id from contracts c join subcontractors s on s.id = c.subcontractor_id where s.service = 'email'`;
+    const wrongChannel = await t.call(
+      'POST',
+      '/api/campaigns',
+      { ...draft, channel: 'postal', contractId: Number(email!.id) },
+      t.tokens.editor,
+    );
+    expect(wrongChannel.status).toBe(400);
+    expect((await json(wrongChannel)).message).toMatch(/^contractId: .*covers email, not post/);
+    expect(await campaignCount()).toBe(before);
+
+    const ok = await t.call(
+      'POST',
+      '/api/campaigns',
+      { ...draft, contractId: Number(email!.id) },
+      t.tokens.editor,
+    );
+    expect(ok.status).toBe(201);
+    const id = (await json(ok)).id;
+    const moved = await t.call('PATCH', `/api/campaigns/${id}`, { contractId: 987654 }, t.tokens.editor);
+    expect(moved.status).toBe(400);
+    const [row] = await t.database.sql`select contract_id from campaigns where id = ${id}`;
+    expect(Number(row!.contract_id)).toBe(Number(email!.id));
+  });
+
   it('previews the audience as counts only, and renders a preview', async () => {
     const created = await json(await t.call('POST', '/api/campaigns', draft, t.tokens.editor));
     const preview = await t.call(

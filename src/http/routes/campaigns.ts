@@ -21,6 +21,7 @@ import { composeEmail } from '../../delivery/composeEmail.ts';
 import type { Deps } from '../../deps.ts';
 import { normalizeEmail } from '../../members/email.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
+import { contractProblem, liveContracts } from '../../subcontractors/contractChoices.ts';
 import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
 import { createCompileCache } from '../../templates/index.ts';
 import { recipientLinks } from '../../unsubscribe/links.ts';
@@ -73,6 +74,24 @@ function contentInvalid(c: Context, problems: ContentProblem[]) {
   });
 }
 
+/** A chosen contract must be in force today for Society mailings on the campaign's channel. */
+async function contractRefusal(
+  c: Context,
+  deps: Deps,
+  contractId: number | null | undefined,
+  channel: string,
+) {
+  if (contractId === null || contractId === undefined) return null;
+  const choices = await liveContracts(deps.db, deps.clock.now());
+  const message = choices.some((x) => x.id === contractId)
+    ? contractProblem(choices, contractId, channel)
+    : `contract ${contractId} is not in force for Society mailings today`;
+  if (!message) return null;
+  return problem(c, 400, 'invalid_contract', `contractId: ${message}`, {
+    issues: [{ path: 'contractId', message }],
+  });
+}
+
 type ValidJson<T extends z.ZodType> = { valid(target: 'json'): z.infer<T> };
 
 function commandAnswer(c: Context<AppEnv>, result: CommandResult) {
@@ -119,6 +138,8 @@ export const campaignRoutes: Mount = (app, deps) => {
       const content = { ...input, template: input.template ?? null, mjml: input.mjml ?? null };
       const problems = await validateContent(content, footerOf(deps));
       if (problems.length > 0) return contentInvalid(c, problems);
+      const refused = await contractRefusal(c, deps, input.contractId, input.channel);
+      if (refused) return refused;
       const staff = c.get('staff');
       const created = await deps.db.transaction(async (tx) => {
         const [row] = await tx
@@ -227,6 +248,10 @@ export const campaignRoutes: Mount = (app, deps) => {
       if (changes.mjml !== undefined) merged.template = null;
       const problems = await validateContent(merged, footerOf(deps));
       if (problems.length > 0) return contentInvalid(c, problems);
+      if (changes.contractId !== undefined || changes.channel !== undefined) {
+        const refused = await contractRefusal(c, deps, merged.contractId, merged.channel);
+        if (refused) return refused;
+      }
       const updated = await deps.db.transaction(async (tx) => {
         const result = await tx
           .update(campaigns)

@@ -129,7 +129,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
     return c.redirect('/console/admin/contracts?done=contract-created', 303);
   });
 
-  app.post('/console/admin/contracts/:id{[0-9]+}/status', async (c) => {
+  app.post('/console/admin/contracts/:id{[0-9]{1,15}}/status', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const parsed = contractStatusInput.safeParse({ status: str(posted.form, 'status') });
@@ -160,7 +160,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
     return showDeletions(c, viewer, { done: kit.notice(c) });
   });
 
-  app.post('/console/admin/disclosures/:id{[0-9]+}/deletion-confirmation', async (c) => {
+  app.post('/console/admin/disclosures/:id{[0-9]{1,15}}/deletion-confirmation', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = rowId(c.req.param('id'));
@@ -230,7 +230,7 @@ export function consoleAdminContractRoutes(app: OpenAPIHono<AppEnv>, deps: Deps,
     return c.redirect('/console/admin/seeds?done=seed-added', 303);
   });
 
-  app.post('/console/admin/seeds/:id{[0-9]+}/retire', async (c) => {
+  app.post('/console/admin/seeds/:id{[0-9]{1,15}}/retire', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const done = await deps.db.transaction((tx) =>

@@ -62,13 +62,13 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
     );
   };
 
-  app.get('/console/admin/partners/:id{[0-9]+}/users', async (c) => {
+  app.get('/console/admin/partners/:id{[0-9]{1,15}}/users', async (c) => {
     const viewer = await kit.page(c, 'admin');
     if (viewer instanceof Response) return viewer;
     return show(c, viewer);
   });
 
-  app.post('/console/admin/partners/:id{[0-9]+}/users', async (c) => {
+  app.post('/console/admin/partners/:id{[0-9]{1,15}}/users', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const form = { name: str(posted.form, 'name'), email: str(posted.form, 'email') };
@@ -90,7 +90,7 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
     return show(c, posted.viewer, { newLink: { userName: outcome.user.name, link: outcome.link } });
   });
 
-  app.post('/console/admin/partners/:id{[0-9]+}/users/:userId{[0-9]+}/link', async (c) => {
+  app.post('/console/admin/partners/:id{[0-9]{1,15}}/users/:userId{[0-9]{1,15}}/link', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const partnerId = idOf(c.req.param('id'));
@@ -106,7 +106,7 @@ export function consoleAdminPartnerUserRoutes(app: OpenAPIHono<AppEnv>, deps: De
   });
 
   for (const action of ['disable', 'enable'] as const) {
-    app.post(`/console/admin/partners/:id{[0-9]+}/users/:userId{[0-9]+}/${action}`, async (c) => {
+    app.post(`/console/admin/partners/:id{[0-9]{1,15}}/users/:userId{[0-9]{1,15}}/${action}`, async (c) => {
       const posted = await kit.form(c, 'admin');
       if (posted instanceof Response) return posted;
       const partnerId = idOf(c.req.param('id'));

@@ -79,7 +79,7 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
     return c.redirect('/console/admin/partners?done=partner-created', 303);
   });
 
-  app.post('/console/admin/partners/:id{[0-9]+}/status', async (c) => {
+  app.post('/console/admin/partners/:id{[0-9]{1,15}}/status', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const status = str(posted.form, 'status');
@@ -91,7 +91,7 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
     return c.redirect('/console/admin/partners?done=partner-status', 303);
   });
 
-  app.post('/console/admin/partners/:id{[0-9]+}/keys', async (c) => {
+  app.post('/console/admin/partners/:id{[0-9]{1,15}}/keys', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const label = str(posted.form, 'label').slice(0, 100) || 'api';
@@ -105,7 +105,7 @@ export function consoleAdminPartnerRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, 
     return showPartners(c, posted.viewer, { newKey: { partnerName: partner.name, key: issued.key } });
   });
 
-  app.post('/console/admin/partners/:id{[0-9]+}/keys/:keyId{[0-9]+}/revoke', async (c) => {
+  app.post('/console/admin/partners/:id{[0-9]{1,15}}/keys/:keyId{[0-9]{1,15}}/revoke', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const revoked = await deps.db.transaction((tx) =>

@@ -92,13 +92,13 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     return showList(c, posted.viewer, { shown });
   });
 
-  app.get('/console/admin/staff/:id{[0-9]+}', async (c) => {
+  app.get('/console/admin/staff/:id{[0-9]{1,15}}', async (c) => {
     const viewer = await kit.page(c, 'admin');
     if (viewer instanceof Response) return viewer;
     return showOne(c, viewer, idOf(c), { done: kit.notice(c) });
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/role', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/role', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
@@ -121,7 +121,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     return c.redirect(`/console/admin/staff/${id}?done=role`, 303);
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/disabled', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/disabled', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
@@ -141,7 +141,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     return c.redirect(`/console/admin/staff/${id}?done=${disabled ? 'disabled' : 'enabled'}`, 303);
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/unlock', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/unlock', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
@@ -150,7 +150,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     return c.redirect(`/console/admin/staff/${id}?done=unlocked`, 303);
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/password-link', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/password-link', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
@@ -162,7 +162,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     });
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/tokens', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/tokens', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);
@@ -176,7 +176,7 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     return showOne(c, posted.viewer, id, { shown: { kind: 'token', name, label, token: issued.token } });
   });
 
-  app.post('/console/admin/staff/:id{[0-9]+}/tokens/:tokenId{[0-9]+}/revoke', async (c) => {
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/tokens/:tokenId{[0-9]{1,15}}/revoke', async (c) => {
     const posted = await kit.form(c, 'admin');
     if (posted instanceof Response) return posted;
     const id = idOf(c);

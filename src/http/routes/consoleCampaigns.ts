@@ -29,11 +29,11 @@ import {
   type VariantForm,
   variantField,
 } from '../../console/campaignForm.ts';
-import { contractName, liveContracts } from '../../console/contractChoices.ts';
 import { segmentFromForm } from '../../console/segmentForm.ts';
 import { campaigns } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { storeArtwork } from '../../subcontractors/artwork.ts';
+import { contractName, liveContracts } from '../../subcontractors/contractChoices.ts';
 import { createSesAdapter } from '../../subcontractors/sesAdapter.ts';
 import { createCompileCache, listTemplates } from '../../templates/index.ts';
 import type { AppEnv } from '../auth.ts';

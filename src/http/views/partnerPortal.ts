@@ -263,7 +263,7 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
     return c.redirect(`/partner/offers/${row.id}`, 303);
   });
 
-  app.get('/partner/offers/:id{[0-9]+}', async (c) => {
+  app.get('/partner/offers/:id{[0-9]{1,15}}', async (c) => {
     noStore(c);
     const s = await signedIn(c);
     if (s instanceof Response) return s;
@@ -274,7 +274,7 @@ export const partnerPortalRoutes: Mount = (app, deps) => {
     return c.html(offerPage(viewerOf(s), partnerView(row), report));
   });
 
-  app.post('/partner/offers/:id{[0-9]+}/withdraw', async (c) => {
+  app.post('/partner/offers/:id{[0-9]{1,15}}/withdraw', async (c) => {
     const p = await posted(c);
     if (p instanceof Response) return p;
     const id = idOf(c.req.param('id'));

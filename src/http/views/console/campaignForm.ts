@@ -3,7 +3,7 @@ import type { AudiencePreview } from '../../../audiences/preview.ts';
 import { TOPIC_LABELS } from '../../../consent/topicLabels.ts';
 import { CHANNELS, MEMBER_STATUSES, SOCIETY_TOPICS, type Topic } from '../../../consent/vocabulary.ts';
 import { type CampaignForm, MAX_VARIANTS, variantField } from '../../../console/campaignForm.ts';
-import type { ContractChoice } from '../../../console/contractChoices.ts';
+import type { ContractChoice } from '../../../subcontractors/contractChoices.ts';
 import {
   checked,
   csrfField,
