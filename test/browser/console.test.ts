@@ -197,4 +197,23 @@ describe('the staff console in a browser', () => {
     }
     await page.context().close();
   });
+
+  it('the first-sign-in, not-allowed and not-found pages pass axe and say what happened', async () => {
+    const first = await (await browser.newContext()).newPage();
+    await first.goto(`${base}/console/first-sign-in`);
+    await first.getByRole('heading', { name: 'Set your password', level: 1 }).waitFor();
+    await check(first, 'first-sign-in');
+    await first.context().close();
+
+    const page = await signIn('editor');
+    const forbidden = await page.goto(`${base}/console/admin/staff`);
+    expect(forbidden?.status()).toBe(403);
+    await page.getByText('This page needs the admin role').waitFor();
+    await check(page, 'forbidden');
+    const missing = await page.goto(`${base}/console/campaigns/999999`);
+    expect(missing?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Not found', level: 1 }).waitFor();
+    await check(page, 'not-found');
+    await page.context().close();
+  });
 });
