@@ -12,7 +12,7 @@ import { issueStaffToken } from './staffUsers.ts';
 
 /**
  * Staff administration shared by the console and the API: accounts, roles,
- * disabling, unlocking, password links and API tokens. Every change is
+ * disabling, unlocking, single sign-on links, password links and API tokens. Every change is
  * audited; none may leave the Society without an enabled admin.
  */
 
@@ -31,6 +31,8 @@ export interface StaffView {
   disabled: boolean;
   lockedUntil: Date | null;
   hasPassword: boolean;
+  /** Bound to an OpenID Connect subject by a first single sign-on. */
+  ssoLinked: boolean;
   lastSignInAt: Date | null;
   createdAt: Date;
 }
@@ -46,6 +48,7 @@ export async function listStaff(tx: Tx): Promise<StaffView[]> {
       disabled: staffUsers.disabled,
       lockedUntil: staffUsers.lockedUntil,
       hasPassword: sql<boolean>`${staffUsers.passwordHash} is not null`,
+      ssoLinked: sql<boolean>`${staffUsers.oidcSubject} is not null`,
       lastSignInAt: sql<string | null>`(select max(a.at) from audit_log a
         where a.target = 'staff:' || ${staffUsers.id} and a.action = 'staff.sign-in')`,
       createdAt: staffUsers.createdAt,
@@ -174,6 +177,25 @@ export async function unlockStaff(tx: Tx, id: number, actor: string): Promise<St
     .returning({ id: staffUsers.id });
   if (!user) return { type: 'not-found' };
   await recordAudit(tx, { actor, action: 'staff.unlock', target: `staff:${id}` });
+  return { type: 'changed' };
+}
+
+/**
+ * Forgets the identity provider's subject the account is bound to, so the
+ * next single sign-on with its address binds it afresh (after a move to a new
+ * provider, or when the provider gave the person a new subject). Open
+ * sessions stay: they were opened by the person the account belongs to.
+ */
+export async function unlinkOidc(tx: Tx, id: number, actor: string): Promise<StaffChangeOutcome> {
+  const [user] = await tx
+    .select({ oidcSubject: staffUsers.oidcSubject })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, id))
+    .for('update');
+  if (!user) return { type: 'not-found' };
+  if (user.oidcSubject === null) return { type: 'unchanged' };
+  await tx.update(staffUsers).set({ oidcSubject: null }).where(eq(staffUsers.id, id));
+  await recordAudit(tx, { actor, action: 'staff.oidc-unbound', target: `staff:${id}` });
   return { type: 'changed' };
 }
 

@@ -221,6 +221,51 @@ describe('changing an account', () => {
   });
 });
 
+describe('single sign-on', () => {
+  it('shows whether an account is linked, and an admin unlinks it (audited)', async () => {
+    const id = await idOf('editor@staff.example');
+    await t.database.sql`update staff_users set oidc_subject = 'old-provider|42' where id = ${id}`;
+    const linked = await (await get(t, `/console/admin/staff/${id}`, admin.cookie)).text();
+    expect(linked).toContain('<dt>Single sign-on</dt><dd>linked</dd>');
+    expect(linked).toContain('Unlink single sign-on');
+
+    const res = await post(t, `/console/admin/staff/${id}/unlink-sso`, { csrf: admin.csrf }, admin.cookie);
+    expect(res.status).toBe(303);
+    const page = await (await get(t, res.headers.get('location')!, admin.cookie)).text();
+    expect(page).toContain('The account is not linked to single sign-on any more');
+    expect(page).toContain('<dt>Single sign-on</dt><dd>not linked</dd>');
+    expect(page).not.toContain('Unlink single sign-on');
+    const [row] = await t.database.sql`select oidc_subject from staff_users where id = ${id}`;
+    expect(row!.oidc_subject).toBeNull();
+    const audit = await t.database
+      .sql`select actor from audit_log where action = 'staff.oidc-unbound' and target = ${`staff:${id}`}`;
+    expect(audit.map((a) => a.actor)).toEqual([`staff:${await idOf('admin@staff.example')}`]);
+  });
+
+  it('refuses editors and a missing CSRF token (403), and the link stays', async () => {
+    const id = await idOf('approver@staff.example');
+    await t.database.sql`update staff_users set oidc_subject = 'provider|7' where id = ${id}`;
+    const asEditor = await post(
+      t,
+      `/console/admin/staff/${id}/unlink-sso`,
+      { csrf: editor.csrf },
+      editor.cookie,
+    );
+    expect(asEditor.status).toBe(403);
+    const noCsrf = await post(t, `/console/admin/staff/${id}/unlink-sso`, {}, admin.cookie);
+    expect(noCsrf.status).toBe(403);
+    const [row] = await t.database.sql`select oidc_subject from staff_users where id = ${id}`;
+    expect(row!.oidc_subject).toBe('provider|7');
+    expect(
+      (
+        await t.database
+          .sql`select 1 from audit_log where action = 'staff.oidc-unbound' and target = ${`staff:${id}`}`
+      ).length,
+    ).toBe(0);
+    await t.database.sql`update staff_users set oidc_subject = null where id = ${id}`;
+  });
+});
+
 describe('paths that name nothing', () => {
   it('answers 404 for ids beyond any row and for links that were never issued', async () => {
     const huge = '99999999999999999999999';

@@ -102,4 +102,31 @@ describe('/api/staff', () => {
       (await t.call('DELETE', `/api/staff/${id}/tokens/${issued.id}`, undefined, t.tokens.admin)).status,
     ).toBe(404);
   });
+
+  it('unlinks single sign-on, audited; non-admins are refused', async () => {
+    const id = await idOf('approver@staff.example');
+    await t.database.sql`update staff_users set oidc_subject = 'old-provider|9' where id = ${id}`;
+    const listed = (await json(await t.call('GET', '/api/staff', undefined, t.tokens.admin))).staff.find(
+      (s: { id: number }) => s.id === id,
+    );
+    expect(listed.ssoLinked).toBe(true);
+    const path = `/api/staff/${id}/oidc-subject`;
+    expect((await t.call('DELETE', path, undefined, t.tokens.approver)).status).toBe(403);
+    expect(
+      (await t.database.sql`select oidc_subject from staff_users where id = ${id}`)[0]!.oidc_subject,
+    ).toBe('old-provider|9');
+    const res = await t.call('DELETE', path, undefined, t.tokens.admin);
+    expect(res.status).toBe(200);
+    expect((await json(res)).ssoLinked).toBe(false);
+    expect(
+      (await t.database.sql`select oidc_subject from staff_users where id = ${id}`)[0]!.oidc_subject,
+    ).toBeNull();
+    expect((await t.call('DELETE', path, undefined, t.tokens.admin)).status).toBe(200);
+    const audit = await t.database
+      .sql`select count(*)::int as n from audit_log where target = ${`staff:${id}`} and action = 'staff.oidc-unbound'`;
+    expect(audit[0]!.n).toBe(1);
+    expect((await t.call('DELETE', '/api/staff/999999/oidc-subject', undefined, t.tokens.admin)).status).toBe(
+      404,
+    );
+  });
 });

@@ -14,6 +14,7 @@ import {
   newStaffInput,
   revokeToken,
   setDisabled,
+  unlinkOidc,
   unlockStaff,
 } from '../../staff/staffAdmin.ts';
 import type { AppEnv } from '../auth.ts';
@@ -27,7 +28,7 @@ import { notFoundPage, type Viewer } from '../views/console/layout.ts';
 import { fieldErrors, rowId } from './consoleAdminForms.ts';
 import { type ConsoleKit, str } from './consoleKit.ts';
 
-/** Staff administration: accounts, roles, access, password links and API tokens. Admins only. */
+/** Staff administration: accounts, roles, access, single sign-on, password links and API tokens. Admins only. */
 export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
   const now = () => deps.clock.now();
   const actor = (v: Viewer) => `staff:${v.staff.id}`;
@@ -148,6 +149,15 @@ export function consoleAdminStaffRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, ki
     const outcome = await deps.db.transaction((tx) => unlockStaff(tx, id, actor(posted.viewer)));
     if (outcome.type === 'not-found') return kit.render(c, notFoundPage(posted.viewer, 'staff account'), 404);
     return c.redirect(`/console/admin/staff/${id}?done=unlocked`, 303);
+  });
+
+  app.post('/console/admin/staff/:id{[0-9]{1,15}}/unlink-sso', async (c) => {
+    const posted = await kit.form(c, 'admin');
+    if (posted instanceof Response) return posted;
+    const id = idOf(c);
+    const outcome = await deps.db.transaction((tx) => unlinkOidc(tx, id, actor(posted.viewer)));
+    if (outcome.type === 'not-found') return kit.render(c, notFoundPage(posted.viewer, 'staff account'), 404);
+    return c.redirect(`/console/admin/staff/${id}?done=sso-unlinked`, 303);
   });
 
   app.post('/console/admin/staff/:id{[0-9]{1,15}}/password-link', async (c) => {

@@ -14,6 +14,7 @@ import {
   type StaffChangeOutcome,
   type StaffView,
   setDisabled,
+  unlinkOidc,
   unlockStaff,
 } from '../../staff/staffAdmin.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
@@ -33,6 +34,7 @@ const staffOut = z.object({
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),
   hasPassword: z.boolean(),
+  ssoLinked: z.boolean().describe('Bound to an identity provider subject by a first single sign-on'),
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -76,7 +78,7 @@ const tokenParams = z.object({
   tokenId: z.coerce.number().int().positive(),
 });
 
-/** Staff accounts, roles, password links and API tokens (admins). */
+/** Staff accounts, roles, single sign-on links, password links and API tokens (admins). */
 export const staffRoutes: Mount = (app, deps) => {
   const admin = requireStaff(deps, 'admin');
   const actor = (c: { get(key: 'staff'): Parameters<typeof actorOf>[0] }) => actorOf(c.get('staff'));
@@ -174,6 +176,28 @@ export const staffRoutes: Mount = (app, deps) => {
     async (c) => {
       const { id } = c.req.valid('param');
       const outcome = await deps.db.transaction((tx) => unlockStaff(tx, id, actor(c)));
+      if (outcome.type === 'not-found') return problem(c, 404, 'not_found', `no staff account ${id}`);
+      return c.json(staffView((await findStaff(deps.db, id))!, now()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'delete',
+      path: '/api/staff/{id}/oidc-subject',
+      summary:
+        'Unlink single sign-on: forget the identity provider subject, so the next single sign-on links the account again',
+      request: { params: idParam },
+      responses: {
+        200: json(staffOut, 'Unlinked (or was not linked)'),
+        ...common,
+        404: json(errorBody, 'No such staff account'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const outcome = await deps.db.transaction((tx) => unlinkOidc(tx, id, actor(c)));
       if (outcome.type === 'not-found') return problem(c, 404, 'not_found', `no staff account ${id}`);
       return c.json(staffView((await findStaff(deps.db, id))!, now()), 200);
     },

@@ -20,6 +20,8 @@ const STAFF_NOTICES: Record<string, string> = {
   disabled: 'The account is disabled: its sessions are ended and its API tokens revoked.',
   enabled: 'The account is enabled again.',
   unlocked: 'The account is unlocked.',
+  'sso-unlinked':
+    'The account is not linked to single sign-on any more: the next single sign-on with its email address links it again.',
   'token-revoked': 'The token is revoked.',
 };
 
@@ -111,6 +113,7 @@ export function staffDetailPage(opts: {
     body: html`<h1>${s.name}</h1>${adminSubnav('/console/admin/staff')}${staffNotice(opts.done)}${shownOnce(opts.shown)}
 ${opts.error ? html`<div class="errors" role="alert"><p>${opts.error}</p></div>` : ''}
 <dl class="facts"><dt>Email</dt><dd>${s.email}</dd><dt>Role</dt><dd>${s.role}</dd><dt>State</dt><dd>${state(s, now)}</dd>
+<dt>Single sign-on</dt><dd>${s.ssoLinked ? 'linked' : 'not linked'}</dd>
 <dt>Last sign-in</dt><dd>${when(s.lastSignInAt)}</dd><dt>Added</dt><dd>${when(s.createdAt)}</dd></dl>
 <h2>Role</h2>
 <form method="post" action="${base}/role">${csrfField(viewer)}
@@ -123,6 +126,13 @@ ${opts.error ? html`<div class="errors" role="alert"><p>${opts.error}</p></div>`
 ${locked ? html`<form method="post" action="${base}/unlock">${csrfField(viewer)}<button>Unlock the account</button></form>` : ''}
 ${s.disabled ? '' : html`<form method="post" action="${base}/password-link">${csrfField(viewer)}<button>Make a new password link</button></form>`}
 </div>
+${
+  s.ssoLinked
+    ? html`<h2>Single sign-on</h2>
+<p>This account is linked to one person at the identity provider: only they open it by single sign-on. Unlink it after a move to a new identity provider; the next single sign-on with its email address links it again.</p>
+<form method="post" action="${base}/unlink-sso">${csrfField(viewer)}<div class="actions"><button class="danger">Unlink single sign-on</button></div></form>`
+    : ''
+}
 <h2 id="tokens-heading">API tokens</h2>
 ${
   opts.tokens.length === 0
