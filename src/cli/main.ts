@@ -3,29 +3,30 @@ import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { recordAudit } from '../audit/recordAudit.ts';
-import { ConfigError, loadConfig } from '../config/loadConfig.ts';
+import { type Config, ConfigError, loadConfig } from '../config/loadConfig.ts';
 import { connect } from '../db/connect.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { resolveDatabase } from '../db/resolveDatabase.ts';
 import { importMembersCsv } from '../members/importCsv.ts';
-import { ROLES, type Role } from '../staff/roles.ts';
-import { createStaffUser, issueStaffToken } from '../staff/staffUsers.ts';
+import { issueStaffToken } from '../staff/staffUsers.ts';
+import { staffCreateCommand } from './staffCreate.ts';
 import { staffPasswordCommand } from './staffPassword.ts';
+import { UsageError } from './usageError.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 
   members import <file.csv> [--skip-invalid] [--dry-run]
       Load a membership export (format in the README). Nothing is applied if any
       row is bad, unless --skip-invalid. --dry-run shows what would change.
-  staff create --email <address> --name <name> --role <editor|approver|admin>
-      Create a staff user and print an API token for it (shown once).
+  staff create --email <address> --name <name> --role <editor|approver|admin> [--token [--label <text>]]
+      Create a staff user and print the single-use link they set their console
+      password with (shown once; works once; expires after three days).
+      --token also prints an API token for it (shown once).
   staff token --email <address> [--label <text>]
       Issue another API token for an existing staff user.
   staff password --email <address>
       Set a staff user's console password (asked for, or read from standard input).
 `;
-
-class UsageError extends Error {}
 
 type Db = ReturnType<typeof connect>['db'];
 
@@ -59,38 +60,15 @@ async function membersImport(db: Db, args: string[]) {
   return report.applied || values['dry-run'] ? 0 : 1;
 }
 
-async function staffCommand(db: Db, sub: string | undefined, args: string[]) {
+async function staffCommand(db: Db, config: Config, sub: string | undefined, args: string[]) {
   if (sub === 'password') return staffPasswordCommand(db, args);
+  if (sub === 'create') return staffCreateCommand(db, config, args);
   const { values } = parseArgs({
     args,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string' },
-      label: { type: 'string' },
-    },
+    options: { email: { type: 'string' }, label: { type: 'string' } },
   });
   const email = values.email?.trim().toLowerCase();
   if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new UsageError('--email <address> is required');
-  if (sub === 'create') {
-    if (!values.name?.trim()) throw new UsageError('--name is required');
-    if (!ROLES.includes(values.role as Role))
-      throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-    const token = await db.transaction(async (tx) => {
-      const existing = await tx.query.staffUsers.findFirst({ where: (u, { eq }) => eq(u.email, email) });
-      if (existing) throw new UsageError(`a staff user with that email already exists (id ${existing.id})`);
-      const id = await createStaffUser(tx, { email, name: values.name!.trim(), role: values.role as Role });
-      await recordAudit(tx, {
-        actor: 'cli',
-        action: 'staff.create',
-        target: `staff:${id}`,
-        details: { role: values.role },
-      });
-      return issueStaffToken(tx, id, values.label ?? 'cli');
-    });
-    console.log(`Created ${values.role} ${values.name}. API token (shown once):\n${token}`);
-    return 0;
-  }
   if (sub === 'token') {
     const token = await db.transaction(async (tx) => {
       const user = await tx.query.staffUsers.findFirst({ where: (u, { eq }) => eq(u.email, email) });
@@ -118,7 +96,7 @@ async function run(argv: string[]): Promise<number> {
     await applyMigrations(database.url);
     const { sql, db } = connect(database.url, { max: 2 });
     try {
-      return group === 'members' ? await membersImport(db, rest) : await staffCommand(db, sub, rest);
+      return group === 'members' ? await membersImport(db, rest) : await staffCommand(db, config, sub, rest);
     } finally {
       await sql.end();
     }
