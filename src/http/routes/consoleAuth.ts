@@ -1,14 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { closeStaffSession, STAFF_SESSION_COOKIE, STAFF_SESSION_MS } from '../../console/sessions.ts';
+import { deleteCookie, getCookie } from 'hono/cookie';
+import { closeStaffSession, STAFF_SESSION_COOKIE } from '../../console/sessions.ts';
 import { setStaffPassword } from '../../console/setPassword.ts';
 import { signIn } from '../../console/signIn.ts';
 import type { Deps } from '../../deps.ts';
 import { principalForToken } from '../../staff/staffUsers.ts';
 import type { AppEnv } from '../auth.ts';
 import { firstSignInPage, signInPage } from '../views/console/signIn.ts';
-import { type ConsoleKit, safeNext } from './consoleKit.ts';
+import { type ConsoleKit, safeNext, setStaffSessionCookie } from './consoleKit.ts';
 
 /** Sign-in, sign-out and setting a first password with an API token. */
 export function consoleAuthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: ConsoleKit) {
@@ -48,13 +48,7 @@ export function consoleAuthRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Con
         403,
       );
     }
-    setCookie(c, STAFF_SESSION_COOKIE, outcome.sessionId, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure,
-      path: '/',
-      maxAge: STAFF_SESSION_MS / 1000,
-    });
+    setStaffSessionCookie(c, outcome.sessionId, secure);
     return c.redirect(safeNext(next), 303);
   });
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { csrfMatches, STAFF_SESSION_COOKIE, staffSession } from '../../console/sessions.ts';
+import { getCookie, setCookie } from 'hono/cookie';
+import { csrfMatches, STAFF_SESSION_COOKIE, STAFF_SESSION_MS, staffSession } from '../../console/sessions.ts';
 import type { Deps } from '../../deps.ts';
 import { hasRole, type Role } from '../../staff/roles.ts';
 import { expiredFormPage, forbiddenPage, type Html, type Viewer } from '../views/console/layout.ts';
@@ -65,6 +65,22 @@ export function consoleKit(deps: Deps) {
 }
 
 export type ConsoleKit = ReturnType<typeof consoleKit>;
+
+/**
+ * Hands the browser a freshly opened console session, whichever way the
+ * staff member signed in. Lax, not Strict: a link into the console from a
+ * mail, and the return from the identity provider, are cross-site
+ * navigations that must carry it.
+ */
+export function setStaffSessionCookie(c: Context, sessionId: string, secure: boolean) {
+  setCookie(c, STAFF_SESSION_COOKIE, sessionId, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    path: '/',
+    maxAge: STAFF_SESSION_MS / 1000,
+  });
+}
 
 /** Where to go after signing in: only a console path of ours, never another site. */
 export function safeNext(next: string | undefined): string {

@@ -5,11 +5,10 @@ import type { OidcRefusal } from '../../console/oidcAccount.ts';
 import { type OidcTrouble, oidcClient } from '../../console/oidcClient.ts';
 import { decodeFlow, encodeFlow, OIDC_FLOW_COOKIE, OIDC_FLOW_SECONDS } from '../../console/oidcFlow.ts';
 import { signInWithOidc } from '../../console/oidcSignIn.ts';
-import { STAFF_SESSION_COOKIE, STAFF_SESSION_MS } from '../../console/sessions.ts';
 import type { Deps } from '../../deps.ts';
 import type { AppEnv } from '../auth.ts';
 import { signInPage } from '../views/console/signIn.ts';
-import { type ConsoleKit, safeNext } from './consoleKit.ts';
+import { type ConsoleKit, safeNext, setStaffSessionCookie } from './consoleKit.ts';
 
 const FLOW_PATH = '/console/sign-in/oidc';
 
@@ -102,13 +101,7 @@ export function consoleOidcRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit: Con
       log.warn({ reason: outcome.reason }, 'single sign-on refused');
       return page(c, 403, REFUSED[outcome.reason], flow.next);
     }
-    setCookie(c, STAFF_SESSION_COOKIE, outcome.sessionId, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure,
-      path: '/',
-      maxAge: STAFF_SESSION_MS / 1000,
-    });
+    setStaffSessionCookie(c, outcome.sessionId, secure);
     return c.redirect(safeNext(flow.next), 303);
   });
 }
