@@ -1,18 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setStaffPassword } from '../../src/console/setPassword.ts';
-import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { freePort } from '../support/freePort.ts';
 import { addMembers, member } from '../support/members.ts';
 import { type LocalSes, startLocalSes } from '../support/ses.ts';
-import { repoRoot } from '../support/spawnNode.ts';
 import { waitFor } from '../support/waitFor.ts';
+import { axeCheck, closeInOrder, type Site, scheduleNow, signInAsStaff, startSite } from './support.ts';
 
 /**
  * The campaign form in Chromium: an editor writes the message in MJML,
@@ -21,13 +12,7 @@ import { waitFor } from '../support/waitFor.ts';
  * axe check; SCREENSHOTS=1 saves docs/screenshots/campaign-form-mjml.png.
  */
 let ses: LocalSes;
-let t: TestApp;
-let server: Server;
-let browser: Browser;
-let base: string;
-const PASSWORD = 'correct horse battery staple';
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const screenshots = process.env.SCREENSHOTS === '1';
+let site: Site;
 
 const MJML = `<mjml>
   <mj-body>
@@ -42,72 +27,17 @@ const MJML = `<mjml>
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ sesEndpoint: ses.endpoint, env: { PUBLIC_URL: base } });
-  await registerWorkers(t.deps, { globalRate: 100 });
-  await setStaffPassword(t.database.db, { email: 'editor@staff.example' }, PASSWORD, 'test');
-  await addMembers(t.database.db, [
+  site = await startSite({ sesEndpoint: ses.endpoint, workers: true, staff: ['editor'] });
+  await addMembers(site.t.database.db, [
     member('ada@form.example', ['events'], { name: 'Ada Lovelace', country: 'GB' }),
     member('henri@form.example', ['events'], { name: 'Henri Poincaré', country: 'FR', language: 'fr' }),
     member('news-only@form.example', ['society-news'], { country: 'GB' }),
   ]);
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Frames in the page's own process: full-page screenshots then show the sandboxed previews.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-site-isolation-trials',
-      '--disable-features=IsolateOrigins,site-per-process',
-    ],
-  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await t?.close();
-  await ses?.close();
-});
+afterAll(() => closeInOrder(site, ses));
 
-/** Fails on any serious or critical axe violation; saves a screenshot when asked and named. */
-async function check(page: Page, what: string, screenshot?: string) {
-  // Evaluated rather than added as a script tag: the pages' CSP rightly refuses inline scripts.
-  await page.evaluate(await axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, `axe on ${what}`).toEqual([]);
-  if (screenshots && screenshot) {
-    await page.screenshot({
-      path: join(repoRoot, 'docs', 'screenshots', `${screenshot}.png`),
-      fullPage: true,
-    });
-  }
-}
-
-async function signIn(options: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel('Email address').fill('editor@staff.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
-  return page;
-}
+const signIn = (options: { javaScriptEnabled?: boolean } = {}) => signInAsStaff(site, 'editor', options);
 
 /**
  * The text a preview frame shows, once the frame itself shows on the page.
@@ -170,12 +100,12 @@ describe('the campaign form in a browser', () => {
       .toContain('2 members would receive it now.');
     await shown(page, 'desktop', 'Dear Ada Lovelace,');
     await shown(page, 'mobile', 'Dear Ada Lovelace,');
-    await check(page, 'campaign form with MJML', 'campaign-form-mjml');
+    await axeCheck(page, 'campaign form with MJML', { screenshot: 'campaign-form-mjml' });
 
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('The draft is saved.').waitFor();
     await shown(page, 'mobile', 'Dear Ada Lovelace,');
-    const [row] = await t.database.sql`
+    const [row] = await site.t.database.sql`
       select template, mjml, rate_limit, contract_id is not null as has_contract, variants
         from campaigns where name = 'Assembly notice'`;
     expect(row).toEqual({
@@ -185,17 +115,13 @@ describe('the campaign form in a browser', () => {
       has_contract: true,
       variants: { fr: { subject: 'L’assemblée, {{first_name}}' } },
     });
-    await check(page, 'campaign edit with MJML');
+    await axeCheck(page, 'campaign edit with MJML', { screenshot: false });
 
     await page.getByRole('link', { name: 'Back to the campaign' }).click();
     await page.getByText('at most 50 messages per second').waitFor();
     await page.getByText('SES-DEFAULT (Amazon SES)').waitFor();
-    await check(page, 'campaign with MJML');
-    await page.getByLabel('Date').fill(new Date().toISOString().slice(0, 10));
-    await page.getByLabel('Time', { exact: true }).fill('00:00');
-    await page.getByLabel('Time zone').selectOption('UTC');
-    await page.getByRole('button', { name: 'Schedule' }).click();
-    await page.getByText('The campaign is scheduled.').waitFor();
+    await axeCheck(page, 'campaign with MJML', { screenshot: false });
+    await scheduleNow(page);
 
     const delivered = await waitFor(
       async () => {
@@ -210,13 +136,13 @@ describe('the campaign form in a browser', () => {
     expect(to('henri@form.example').subject).toBe('L’assemblée, Henri');
     await page.locator('[data-campaign-state]', { hasText: 'completed' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-progress-text]').textContent()).toContain('2 of 2 sent');
-    await check(page, 'completed campaign with MJML');
+    await axeCheck(page, 'completed campaign with MJML', { screenshot: false });
     await page.context().close();
   }, 90_000);
 
   it('without JavaScript, the Preview button shows the unsaved MJML at both widths', async () => {
     const page = await signIn({ javaScriptEnabled: false });
-    await page.goto(`${base}/console/campaigns/new`);
+    await page.goto(`${site.base}/console/campaigns/new`);
     await page.getByLabel(/^Name/).fill('No script');
     await page.getByLabel(/^Subject/).fill('Plain news');
     await page.getByLabel('MJML written here').check();
@@ -225,7 +151,7 @@ describe('the campaign form in a browser', () => {
     await shown(page, 'mobile', 'The annual assembly meets on 3 May');
     await shown(page, 'desktop', 'The annual assembly meets on 3 May');
     expect(await page.getByLabel(/^MJML \(/).inputValue()).toContain('3 May');
-    const [{ n }] = (await t.database.sql`
+    const [{ n }] = (await site.t.database.sql`
       select count(*)::int as n from campaigns where name = 'No script'`) as unknown as [{ n: number }];
     expect(n).toBe(0);
     // No axe here: it runs as a script, which this context refuses. The same page passed it above.

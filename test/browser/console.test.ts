@@ -1,19 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setStaffPassword } from '../../src/console/setPassword.ts';
-import { registerWorkers } from '../../src/jobs/registerWorkers.ts';
+import type { Role } from '../../src/staff/roles.ts';
 import { newPartner, submit } from '../partners/support.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { freePort } from '../support/freePort.ts';
 import { addMembers, member } from '../support/members.ts';
 import { type LocalSes, startLocalSes } from '../support/ses.ts';
-import { repoRoot } from '../support/spawnNode.ts';
 import { waitFor } from '../support/waitFor.ts';
+import { axeCheck, closeInOrder, type Site, scheduleNow, signInAsStaff, startSite } from './support.ts';
 
 /**
  * The console's main journeys in Chromium against the app on a real port,
@@ -22,79 +13,31 @@ import { waitFor } from '../support/waitFor.ts';
  * each main page is also saved to docs/screenshots/.
  */
 let ses: LocalSes;
-let t: TestApp;
-let server: Server;
-let browser: Browser;
-let base: string;
-const PASSWORD = 'correct horse battery staple';
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const screenshots = process.env.SCREENSHOTS === '1';
+let site: Site;
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ sesEndpoint: ses.endpoint, env: { PUBLIC_URL: base } });
-  await registerWorkers(t.deps, { globalRate: 100 });
-  for (const role of ['editor', 'approver', 'admin']) {
-    await setStaffPassword(t.database.db, { email: `${role}@staff.example` }, PASSWORD, 'test');
-  }
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  site = await startSite({
+    sesEndpoint: ses.endpoint,
+    workers: true,
+    staff: ['editor', 'approver', 'admin'],
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await t?.close();
-  await ses?.close();
-});
+afterAll(() => closeInOrder(site, ses));
 
-/** Fails on any serious or critical axe violation; saves a screenshot when asked. */
-async function check(page: Page, name: string) {
-  // Evaluated rather than added as a script tag: the pages' CSP rightly refuses inline scripts.
-  await page.evaluate(await axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, `axe on ${name}`).toEqual([]);
-  if (screenshots) {
-    await page.screenshot({ path: join(repoRoot, 'docs', 'screenshots', `${name}.png`), fullPage: true });
-  }
-}
-
-async function signIn(role: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel('Email address').fill(`${role}@staff.example`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
-  return page;
-}
+const signIn = (role: Role) => signInAsStaff(site, role);
 
 describe('the staff console in a browser', () => {
   it('an editor signs in, drafts a campaign, sends a test and schedules it; it arrives in the SES store', async () => {
-    await addMembers(t.database.db, [
+    await addMembers(site.t.database.db, [
       member('ada@browser.example', ['society-news'], { name: 'Ada Lovelace', country: 'GB' }),
       member('henri@browser.example', ['society-news'], { name: 'Henri Poincaré', country: 'FR' }),
       member('nobody@browser.example', [], { country: 'GB' }),
     ]);
-    const signInPage = await (await browser.newContext()).newPage();
-    await signInPage.goto(`${base}/console/sign-in`);
-    await check(signInPage, 'sign-in');
+    const signInPage = await (await site.browser.newContext()).newPage();
+    await signInPage.goto(`${site.base}/console/sign-in`);
+    await axeCheck(signInPage, 'sign-in');
     await signInPage.context().close();
 
     const page = await signIn('editor');
@@ -111,7 +54,7 @@ describe('the staff console in a browser', () => {
       .frameLocator('iframe[title="Preview at mobile width"]')
       .getByText('Dear Ada Lovelace')
       .waitFor();
-    await check(page, 'campaign-edit');
+    await axeCheck(page, 'campaign-edit');
 
     await page.getByRole('link', { name: 'Back to the campaign' }).click();
     await page.getByRole('button', { name: 'Send me a test' }).click();
@@ -120,11 +63,7 @@ describe('the staff console in a browser', () => {
       message: 'the test message',
     });
 
-    await page.getByLabel('Date').fill(new Date().toISOString().slice(0, 10));
-    await page.getByLabel('Time', { exact: true }).fill('00:00');
-    await page.getByLabel('Time zone').selectOption('UTC');
-    await page.getByRole('button', { name: 'Schedule' }).click();
-    await page.getByText('The campaign is scheduled.').waitFor();
+    await scheduleNow(page);
     const delivered = await waitFor(
       async () => {
         const mail = (await ses.store()).filter((m) => m.destination.to[0]!.endsWith('@browser.example'));
@@ -138,10 +77,10 @@ describe('the staff console in a browser', () => {
     // The progress bar follows the send; the page reloads itself when it is over.
     await page.locator('[data-campaign-state]', { hasText: 'completed' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-progress-text]').textContent()).toContain('2 of 2 sent');
-    await check(page, 'campaign');
+    await axeCheck(page, 'campaign');
 
     await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
-    await check(page, 'campaigns');
+    await axeCheck(page, 'campaigns');
     await page.context().close();
   });
 
@@ -150,7 +89,7 @@ describe('the staff console in a browser', () => {
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByLabel(/^Email address or membership number/).fill('henri@browser');
     await page.getByRole('button', { name: 'Search' }).click();
-    await check(page, 'members');
+    await axeCheck(page, 'members');
     await page.getByRole('link', { name: 'henri@browser.example' }).click();
     await page.getByLabel('by phone').check();
     await page.getByLabel('Society news by email').selectOption('out');
@@ -160,24 +99,24 @@ describe('the staff console in a browser', () => {
     const row = page.locator('table[aria-labelledby="history-heading"] tbody tr').first();
     expect(await row.textContent()).toContain('staff-phone');
     expect(await row.textContent()).toContain('Phoned to stop the newsletter');
-    await check(page, 'member');
+    await axeCheck(page, 'member');
     await page.context().close();
   });
 
   it('an approver approves an offer with a note', async () => {
-    const partner = await newPartner(t, 'Browser Books');
-    const offerId = await submit(t, partner.key, { imageUrl: undefined });
+    const partner = await newPartner(site.t, 'Browser Books');
+    const offerId = await submit(site.t, partner.key, { imageUrl: undefined });
     const page = await signIn('approver');
     await page.getByRole('link', { name: 'Offers' }).click();
-    await check(page, 'offers');
+    await axeCheck(page, 'offers');
     await page.getByRole('link', { name: 'Spring books sale' }).click();
     await page.getByRole('button', { name: 'Start the review' }).click();
     await page.getByLabel('Approve').check();
     await page.getByLabel(/^Note to the partner/).fill('Approved for the spring mailing');
-    await check(page, 'offer-review');
+    await axeCheck(page, 'offer-review');
     await page.getByRole('button', { name: 'Record the decision' }).click();
     await page.getByText('The review decision is recorded.').waitFor();
-    const [row] = await t.database.sql`select state, review_note from offers where id = ${offerId}`;
+    const [row] = await site.t.database.sql`select state, review_note from offers where id = ${offerId}`;
     expect(row).toEqual({ state: 'approved', review_note: 'Approved for the spring mailing' });
     await page.context().close();
   });
@@ -190,30 +129,30 @@ describe('the staff console in a browser', () => {
       ['Audit log', 'admin-audit'],
       ['Queue health', 'admin-queues'],
     ] as const) {
-      await page.goto(`${base}/console/admin`);
+      await page.goto(`${site.base}/console/admin`);
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link.replace(' and keys', ' and keys'), level: 1 }).waitFor();
-      await check(page, name);
+      await axeCheck(page, name);
     }
     await page.context().close();
   });
 
   it('the first-sign-in, not-allowed and not-found pages pass axe and say what happened', async () => {
-    const first = await (await browser.newContext()).newPage();
-    await first.goto(`${base}/console/first-sign-in`);
+    const first = await (await site.browser.newContext()).newPage();
+    await first.goto(`${site.base}/console/first-sign-in`);
     await first.getByRole('heading', { name: 'Set your password', level: 1 }).waitFor();
-    await check(first, 'first-sign-in');
+    await axeCheck(first, 'first-sign-in');
     await first.context().close();
 
     const page = await signIn('editor');
-    const forbidden = await page.goto(`${base}/console/admin/staff`);
+    const forbidden = await page.goto(`${site.base}/console/admin/staff`);
     expect(forbidden?.status()).toBe(403);
     await page.getByText('This page needs the admin role').waitFor();
-    await check(page, 'forbidden');
-    const missing = await page.goto(`${base}/console/campaigns/999999`);
+    await axeCheck(page, 'forbidden');
+    const missing = await page.goto(`${site.base}/console/campaigns/999999`);
     expect(missing?.status()).toBe(404);
     await page.getByRole('heading', { name: 'Not found', level: 1 }).waitFor();
-    await check(page, 'not-found');
+    await axeCheck(page, 'not-found');
     await page.context().close();
   });
 });

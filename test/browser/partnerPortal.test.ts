@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setStaffPassword } from '../../src/console/setPassword.ts';
 import { newPartner } from '../partners/support.ts';
-import { createTestApp, json, type TestApp } from '../support/app.ts';
-import { freePort } from '../support/freePort.ts';
+import { json } from '../support/app.ts';
 import { addMembers, member } from '../support/members.ts';
-import { repoRoot } from '../support/spawnNode.ts';
+import { axeCheck, type Site, signInAsStaff, startSite } from './support.ts';
 
 /**
  * The partner portal in Chromium against the app on a real port: an admin
@@ -20,69 +12,30 @@ import { repoRoot } from '../support/spawnNode.ts';
  * its results. Every page gets an axe check (no serious or critical
  * violation); with SCREENSHOTS=1 each is saved to docs/screenshots/.
  */
-let t: TestApp;
-let server: Server;
-let browser: Browser;
-let base: string;
-const STAFF_PASSWORD = 'correct horse battery staple';
+let site: Site;
 const PARTNER_PASSWORD = 'a long partner passphrase';
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const screenshots = process.env.SCREENSHOTS === '1';
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ env: { PUBLIC_URL: base } });
-  await setStaffPassword(t.database.db, { email: 'admin@staff.example' }, STAFF_PASSWORD, 'test');
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  site = await startSite({ staff: ['admin'] });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await t?.close();
-});
-
-/** Fails on any serious or critical axe violation; saves a screenshot when asked. */
-async function check(page: Page, name: string) {
-  // Evaluated rather than added as a script tag: the pages' CSP rightly refuses inline scripts.
-  await page.evaluate(await axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, `axe on ${name}`).toEqual([]);
-  if (screenshots) {
-    await page.screenshot({ path: join(repoRoot, 'docs', 'screenshots', `${name}.png`), fullPage: true });
-  }
-}
+afterAll(() => site?.close());
 
 /** As if the offer's campaign had gone out: twelve members in France received it, eleven deliveries reported. */
 async function recordResults(campaignId: number) {
   const ids = await addMembers(
-    t.database.db,
+    site.t.database.db,
     Array.from({ length: 12 }, (_, i) =>
       member(`reader${i}@portal.example`, ['partner-offers'], { country: 'FR', language: 'fr' }),
     ),
   );
   for (const [i, memberId] of ids.entries()) {
-    const [r] = await t.database.sql`
+    const [r] = await site.t.database.sql`
       insert into campaign_recipients (campaign_id, member_id, email_normalized, token, language, state, sent_at)
       values (${campaignId}, ${memberId}, ${`reader${i}@portal.example`}, ${randomBytes(32).toString('hex')}, 'fr', 'sent', now())
       returning id::int`;
     if (i < 11) {
-      await t.database
+      await site.t.database
         .sql`insert into campaign_events (campaign_id, recipient_id, type) values (${campaignId}, ${r!.id}, 'delivery')`;
     }
   }
@@ -90,16 +43,11 @@ async function recordResults(campaignId: number) {
 
 describe('the partner portal in a browser', () => {
   it('an admin adds a portal user; the user sets a password, signs in, submits an offer, follows its review and reads its results', async () => {
-    const partner = await newPartner(t, 'Portal Travel');
+    const partner = await newPartner(site.t, 'Portal Travel');
 
     // The admin adds the user in the console and copies the one-time link.
-    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await admin.goto(`${base}/console/sign-in`);
-    await admin.getByLabel('Email address').fill('admin@staff.example');
-    await admin.getByLabel('Password').fill(STAFF_PASSWORD);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
-    await admin.goto(`${base}/console/admin/partners`);
+    const admin = await signInAsStaff(site, 'admin');
+    await admin.goto(`${site.base}/console/admin/partners`);
     await admin.getByRole('link', { name: 'Portal users of Portal Travel' }).click();
     await admin.getByRole('heading', { name: 'Portal users of Portal Travel', level: 1 }).waitFor();
     await admin.getByLabel('Name').fill('Paula Pilot');
@@ -107,21 +55,21 @@ describe('the partner portal in a browser', () => {
     await admin.getByRole('button', { name: 'Add the user' }).click();
     await admin.getByText('Set-password link for Paula Pilot').waitFor();
     const link = (await admin.locator('.key').textContent())!.trim();
-    expect(link).toMatch(new RegExp(`^${base}/partner/set-password\\?token=sml_`));
+    expect(link).toMatch(new RegExp(`^${site.base}/partner/set-password\\?token=sml_`));
     await expect.poll(() => admin.getByRole('cell', { name: 'no password yet' }).count()).toBe(1);
-    await check(admin, 'admin-partner-users');
+    await axeCheck(admin, 'admin-partner-users');
     await admin.context().close();
 
     // The partner user follows the link and chooses a password.
-    const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
+    const page = await (await site.browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
     await page.goto(link);
     await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
-    await check(page, 'partner-portal-set-password');
+    await axeCheck(page, 'partner-portal-set-password');
     await page.getByLabel('New password', { exact: true }).fill(PARTNER_PASSWORD);
     await page.getByLabel('New password again').fill(PARTNER_PASSWORD);
     await page.getByRole('button', { name: 'Set the password' }).click();
     await page.getByText('Your password is set. Sign in with it.').waitFor();
-    await check(page, 'partner-portal-sign-in');
+    await axeCheck(page, 'partner-portal-sign-in');
 
     // A wrong password first: one answer, no session.
     await page.getByLabel('Email address').fill('paula@travel.example');
@@ -133,16 +81,16 @@ describe('the partner portal in a browser', () => {
     await page.getByRole('heading', { name: 'Your offers' }).waitFor();
     await page.getByText('Paula Pilot, Portal Travel').waitFor();
     await page.getByText('No offers yet.').waitFor();
-    await check(page, 'partner-portal-offers');
+    await axeCheck(page, 'partner-portal-offers');
 
     // The link was for one use only.
-    const reuse = await (await browser.newContext()).newPage();
+    const reuse = await (await site.browser.newContext()).newPage();
     await reuse.goto(link);
     await reuse.getByRole('heading', { name: 'This link can no longer be used' }).waitFor();
     await reuse.context().close();
 
     await page.getByRole('link', { name: 'Submit a new offer' }).click();
-    await check(page, 'partner-portal-new-offer');
+    await axeCheck(page, 'partner-portal-new-offer');
     const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
     const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 16);
     await page.locator('#title').fill('Members fly for less');
@@ -157,7 +105,7 @@ describe('the partner portal in a browser', () => {
     await page.getByRole('button', { name: /Submit/ }).click();
     await page.getByRole('heading', { name: 'Members fly for less' }).waitFor();
     await expect.poll(() => page.locator('p', { hasText: 'State:' }).textContent()).toContain('submitted');
-    const [row] = await t.database.sql`
+    const [row] = await site.t.database.sql`
       select o.id::int, o.state, a.actor from offers o
         join audit_log a on a.target = 'offer:' || o.id and a.action = 'offer.submit'
        where o.title = 'Members fly for less' and o.partner_id = ${partner.id}`;
@@ -165,7 +113,8 @@ describe('the partner portal in a browser', () => {
     expect(row!.actor).toMatch(/^partner-user:\d+$/);
 
     // Staff review it; the partner follows the review in the portal.
-    const review = (body: object) => t.call('POST', `/api/offers/${row!.id}/review`, body, t.tokens.approver);
+    const review = (body: object) =>
+      site.t.call('POST', `/api/offers/${row!.id}/review`, body, site.t.tokens.approver);
     expect((await review({ to: 'in-review' })).status).toBe(200);
     await page.reload();
     await expect.poll(() => page.locator('p', { hasText: 'State:' }).textContent()).toContain('in-review');
@@ -175,7 +124,12 @@ describe('the partner portal in a browser', () => {
     await page.getByText('Reviewer’s note: Approved for the spring mailing.').waitFor();
 
     // It is scheduled and goes out; the partner reads aggregate results, never a member.
-    const scheduled = await t.call('POST', `/api/offers/${row!.id}/schedule`, {}, t.tokens.approver);
+    const scheduled = await site.t.call(
+      'POST',
+      `/api/offers/${row!.id}/schedule`,
+      {},
+      site.t.tokens.approver,
+    );
     expect(scheduled.status, await scheduled.clone().text()).toBe(201);
     await recordResults((await json(scheduled)).campaignId);
     await page.getByRole('link', { name: 'All offers' }).click();
@@ -189,12 +143,12 @@ describe('the partner portal in a browser', () => {
     await expect.poll(() => results.getByRole('row', { name: /^Bounced/ }).textContent()).toBe('Bounced<10');
     await expect.poll(() => page.getByRole('row', { name: /^FR/ }).textContent()).toBe('FR12');
     expect(await page.content()).not.toContain('reader0@portal.example');
-    await check(page, 'partner-portal-offer');
+    await axeCheck(page, 'partner-portal-offer');
 
     // Signing out ends the session: the portal asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
-    await page.goto(`${base}/partner/offers`);
+    await page.goto(`${site.base}/partner/offers`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.context().close();
   }, 120_000);

@@ -1,16 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSesAdapter } from '../../src/subcontractors/sesAdapter.ts';
 import { recipientLinks } from '../../src/unsubscribe/links.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { freePort } from '../support/freePort.ts';
 import { type LocalSes, startLocalSes } from '../support/ses.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { ledgerOf, seedCampaign } from '../unsubscribe/fixtures.ts';
+import { axeViolations, closeInOrder, type Site, startSite } from './support.ts';
 
 /**
  * A member's whole path in a real browser: the message goes out through the
@@ -18,41 +12,21 @@ import { ledgerOf, seedCampaign } from '../unsubscribe/fixtures.ts';
  * from the SES store, and Chromium opens it against the app on a real port.
  */
 let ses: LocalSes;
-let t: TestApp;
-let server: Server;
-let browser: Browser;
-let publicUrl: string;
+let site: Site;
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ env: { PUBLIC_URL: publicUrl } });
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  site = await startSite();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  await t?.close();
-  await ses?.close();
-});
-
-const axeSource = () => readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+afterAll(() => closeInOrder(site, ses));
 
 describe('unsubscribing in a browser', () => {
   it('from the link in a delivered message: confirm, unsubscribe, then change a topic in the preference centre', async () => {
-    const { campaignId, topic, recipients } = await seedCampaign(t, { members: [{ language: 'en' }] });
+    const { campaignId, topic, recipients } = await seedCampaign(site.t, { members: [{ language: 'en' }] });
     const r = recipients[0]!;
     const links = recipientLinks(
-      { publicUrl, mailDomain: t.deps.config.MAIL_DOMAIN, keys: t.deps.linkKeys },
+      { publicUrl: site.base, mailDomain: site.t.deps.config.MAIL_DOMAIN, keys: site.t.deps.linkKeys },
       { recipientToken: r.token, topic, campaignId, issuedAt: Math.floor(Date.now() / 1000) },
     );
     const sent = await createSesAdapter({ client: ses.client, configurationSet: 'society-mailer' }).send({
@@ -78,22 +52,18 @@ describe('unsubscribing in a browser', () => {
     const href = message.body.html?.match(/href="([^"]+\/u\/[^"]+)"/)?.[1];
     expect(href).toBe(links.unsubscribeUrl);
 
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     try {
       await page.goto(href!);
       await expect.poll(() => page.title()).toContain('Unsubscribe from Society news?');
       // Opening the link changed nothing.
-      expect(await ledgerOf(t, r.memberId)).toEqual([]);
-      const axe = await axeSource();
-      await page.evaluate(axe);
-      const violations = await page.evaluate(async () =>
-        (await (globalThis as any).axe.run()).violations.map((v: any) => v.id),
-      );
-      expect(violations).toEqual([]);
+      expect(await ledgerOf(site.t, r.memberId)).toEqual([]);
+      // Stricter than axeCheck: no violation of any impact.
+      expect(await axeViolations(page)).toEqual([]);
 
       await page.getByRole('button', { name: 'Unsubscribe' }).click();
       await page.getByRole('heading', { name: 'You are unsubscribed from Society news' }).waitFor();
-      expect(await ledgerOf(t, r.memberId)).toEqual([
+      expect(await ledgerOf(site.t, r.memberId)).toEqual([
         expect.objectContaining({
           topic: 'society-news',
           channel: 'email',
@@ -109,11 +79,7 @@ describe('unsubscribing in a browser', () => {
       expect(await page.getByRole('checkbox', { name: 'Receive Society news by email' }).isChecked()).toBe(
         false,
       );
-      await page.evaluate(axe);
-      const prefViolations = await page.evaluate(async () =>
-        (await (globalThis as any).axe.run()).violations.map((v: any) => v.id),
-      );
-      expect(prefViolations).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
 
       await internetIssuesByEmail.check();
       await page.getByRole('button', { name: 'Save my preferences' }).click();
@@ -125,7 +91,7 @@ describe('unsubscribing in a browser', () => {
       await page.close();
     }
 
-    expect(await ledgerOf(t, r.memberId)).toEqual([
+    expect(await ledgerOf(site.t, r.memberId)).toEqual([
       expect.objectContaining({
         topic: 'society-news',
         channel: 'email',
