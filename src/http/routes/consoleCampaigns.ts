@@ -2,7 +2,6 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { audiencePreview } from '../../audiences/preview.ts';
-import { recordAudit } from '../../audit/recordAudit.ts';
 import { isTimeZone } from '../../campaigns/campaignInput.ts';
 import { type Campaign, campaignProgress, findCampaign } from '../../campaigns/campaignStore.ts';
 import {
@@ -13,6 +12,7 @@ import {
   scheduleCampaign,
   unscheduleCampaign,
 } from '../../campaigns/commands.ts';
+import { artworkRefusal, setCampaignArtwork } from '../../campaigns/setArtwork.ts';
 import { CHANNELS, type Channel, SOCIETY_TOPICS, TOPICS, type Topic } from '../../consent/vocabulary.ts';
 import {
   deleteDraft,
@@ -332,17 +332,11 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     if (posted instanceof Response) return posted;
     const { viewer } = posted;
     const id = Number(c.req.param('id'));
+    const notSent = () =>
+      showCampaign(c, viewer, id, 'Print artwork can change only on a postal campaign not yet sent.', 409);
     const campaign = await findCampaign(deps.db, id);
     if (!campaign) return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
-    if (campaign.channel !== 'postal' || !['draft', 'scheduled'].includes(campaign.state)) {
-      return showCampaign(
-        c,
-        viewer,
-        id,
-        'Print artwork can change only on a postal campaign not yet sent.',
-        409,
-      );
-    }
+    if (artworkRefusal(campaign)) return notSent();
     const file = (await c.req.parseBody()).artwork;
     if (!(file instanceof File) || file.size === 0) {
       return showCampaign(c, viewer, id, 'Choose the PDF file of the print artwork.', 400);
@@ -351,18 +345,15 @@ export function consoleCampaignRoutes(app: OpenAPIHono<AppEnv>, deps: Deps, kit:
     if (stored.type === 'invalid') {
       return showCampaign(c, viewer, id, `The artwork was not stored: ${stored.message}.`, 400);
     }
-    await deps.db.transaction(async (tx) => {
-      await tx
-        .update(campaigns)
-        .set({ artworkRef: stored.ref, updatedAt: new Date() })
-        .where(eq(campaigns.id, id));
-      await recordAudit(tx, {
-        actor: `staff:${viewer.staff.id}`,
-        action: 'campaign.artwork',
-        target: `campaign:${id}`,
-        details: { artworkRef: stored.ref },
-      });
-    });
+    const outcome = await setCampaignArtwork(
+      deps.db,
+      id,
+      stored.ref,
+      `staff:${viewer.staff.id}`,
+      deps.clock.now(),
+    );
+    if (outcome.type === 'not-found') return kit.render(c, notFoundPage(viewer, 'campaign'), 404);
+    if (outcome.type !== 'set') return notSent();
     return c.redirect(`/console/campaigns/${id}?done=saved`, 303);
   });
 

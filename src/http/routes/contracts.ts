@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { desc, eq } from 'drizzle-orm';
-import { recordAudit } from '../../audit/recordAudit.ts';
-import { campaigns, contracts, disclosures, misuseAlerts, subcontractors } from '../../db/schema.ts';
+import { findCampaign } from '../../campaigns/campaignStore.ts';
+import { artworkRefusal, type SetArtworkOutcome, setCampaignArtwork } from '../../campaigns/setArtwork.ts';
+import { contracts, disclosures, misuseAlerts, subcontractors } from '../../db/schema.ts';
 import { actorOf } from '../../staff/staffUsers.ts';
 import { MAX_ARTWORK_BYTES, storeArtwork } from '../../subcontractors/artwork.ts';
 import {
@@ -445,36 +446,28 @@ export const contractRoutes: Mount = (app, deps) => {
       if (!/^application\/pdf\b/i.test(c.req.header('content-type') ?? '')) {
         return invalid(c, [{ path: '(body)', message: 'send the artwork as application/pdf' }]);
       }
-      const [campaign] = await deps.db
-        .select({ state: campaigns.state, channel: campaigns.channel })
-        .from(campaigns)
-        .where(eq(campaigns.id, id));
-      if (campaign?.channel !== 'postal') return problem(c, 404, 'not_found', `no postal campaign ${id}`);
-      if (!['draft', 'scheduled'].includes(campaign.state)) {
-        return problem(
-          c,
-          409,
-          'conflict',
-          `the campaign is ${campaign.state}; its artwork can no longer change`,
-        );
-      }
+      const refused = (outcome: SetArtworkOutcome | null) => {
+        if (outcome?.type === 'not-found' || outcome?.type === 'not-postal')
+          return problem(c, 404, 'not_found', `no postal campaign ${id}`);
+        if (outcome?.type === 'started')
+          return problem(
+            c,
+            409,
+            'conflict',
+            `the campaign is ${outcome.state}; its artwork can no longer change`,
+          );
+        return null;
+      };
+      const campaign = await findCampaign(deps.db, id);
+      const early = refused(campaign ? artworkRefusal(campaign) : { type: 'not-found' });
+      if (early) return early;
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.byteLength > MAX_ARTWORK_BYTES)
         return problem(c, 413, 'payload_too_large', 'artwork is too large');
       const stored = await storeArtwork(deps.config.DATA_DIR, bytes);
       if (stored.type === 'invalid') return invalid(c, [{ path: '(body)', message: stored.message }]);
-      await deps.db.transaction(async (tx) => {
-        await tx
-          .update(campaigns)
-          .set({ artworkRef: stored.ref, updatedAt: new Date() })
-          .where(eq(campaigns.id, id));
-        await recordAudit(tx, {
-          actor: actor(c),
-          action: 'campaign.artwork',
-          target: `campaign:${id}`,
-          details: { artworkRef: stored.ref },
-        });
-      });
+      const late = refused(await setCampaignArtwork(deps.db, id, stored.ref, actor(c), deps.clock.now()));
+      if (late) return late;
       return c.json({ campaignId: id, artworkRef: stored.ref }, 200);
     },
   );
