@@ -150,6 +150,18 @@ export async function axeCheck(page: Page, name: string, options: { screenshot?:
   expect(await axeViolations(page, ['serious', 'critical']), `axe on ${name}`).toEqual([]);
   const screenshot = options.screenshot ?? name;
   if (process.env.SCREENSHOTS === '1' && screenshot) {
+    // Chromium paints a frame below the fold only once it has been on screen for a frame or two.
+    for (const frame of await page.locator('iframe').all()) {
+      await frame.scrollIntoViewIfNeeded();
+      await page.evaluate(
+        () =>
+          new Promise((painted) =>
+            (globalThis as any).requestAnimationFrame(() =>
+              (globalThis as any).requestAnimationFrame(painted),
+            ),
+          ),
+      );
+    }
     await page.screenshot({
       path: join(repoRoot, 'docs', 'screenshots', `${screenshot}.png`),
       fullPage: true,
