@@ -79,15 +79,3 @@ export const REVIEW_ACTIONS = {
 export function needsNote(action: OfferAction): boolean {
   return action === 'approve' || action === 'reject';
 }
-
-/** Every offer state, for validation at the edges. */
-export const OFFER_STATE_LIST = [
-  'submitted',
-  'in-review',
-  'changes-requested',
-  'approved',
-  'rejected',
-  'scheduled',
-  'sent',
-  'withdrawn',
-] as const satisfies readonly OfferState[];

@@ -1,21 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OFFER_STATES } from '../../src/db/schema.ts';
 import { renderOfferMarkdown } from '../../src/partners/markdown.ts';
 import { offerInputSchema } from '../../src/partners/offerInput.ts';
 import { type OfferAction, type OfferState, offerTransition } from '../../src/partners/offerStates.ts';
 import { withhold } from '../../src/partners/report.ts';
 import { segmentFromTargeting } from '../../src/partners/targeting.ts';
 
-const STATES: OfferState[] = [
-  'submitted',
-  'in-review',
-  'changes-requested',
-  'approved',
-  'rejected',
-  'scheduled',
-  'sent',
-  'withdrawn',
-];
+const STATES: readonly OfferState[] = OFFER_STATES;
 const ACTIONS: OfferAction[] = [
   'start-review',
   'request-changes',

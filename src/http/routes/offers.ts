@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { needsNote, OFFER_STATE_LIST, REVIEW_ACTIONS } from '../../partners/offerStates.ts';
+import { OFFER_STATES } from '../../db/schema.ts';
+import { needsNote, REVIEW_ACTIONS } from '../../partners/offerStates.ts';
 import { findOffer, listOffers, moveOffer, staffView } from '../../partners/offers.ts';
 import { renderOfferPreview } from '../../partners/preview.ts';
 import { scheduleOffer } from '../../partners/scheduleOffer.ts';
@@ -61,7 +62,7 @@ export const offerRoutes: Mount = (app, deps) => {
       request: {
         query: z.object({
           state: z
-            .enum(OFFER_STATE_LIST, { error: `state must be one of ${OFFER_STATE_LIST.join(', ')}` })
+            .enum(OFFER_STATES, { error: `state must be one of ${OFFER_STATES.join(', ')}` })
             .optional(),
         }),
       },
