@@ -24,7 +24,7 @@ import type { Mount } from '../app.ts';
 import { requirePartner, requireStaff } from '../auth.ts';
 import { errorBody, idParam, json, partnerAuth, staffAuth, staffErrors } from '../openapiKit.ts';
 import { problem } from '../problems.ts';
-import { partnerPortalRoutes } from '../views/partnerPortal.ts';
+import { partnerPortalRoutes } from './partnerPortal.ts';
 import { partnerUserRoutes } from './partnerUsers.ts';
 
 const adminErrors = staffErrors('The token is not an admin');

@@ -29,7 +29,7 @@ import {
   type PortalViewer,
   setPasswordPage,
   signInPage,
-} from './partnerPortalPages.ts';
+} from '../views/partnerPortalPages.ts';
 
 const COOKIE = 'partner_session';
 const FORM_FIELDS = [
