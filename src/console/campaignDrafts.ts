@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { type CampaignContent, compiledFor, validateContent } from '../campaigns/campaignContent.ts';
 import { type Campaign, findCampaign } from '../campaigns/campaignStore.ts';
 import { EDITABLE } from '../campaigns/lifecycle.ts';
+import { createCampaign, draftValues, updateDraft } from '../campaigns/writeDraft.ts';
 import { campaigns } from '../db/schema.ts';
 import { composeEmail } from '../delivery/composeEmail.ts';
 import type { Deps } from '../deps.ts';
@@ -54,40 +55,16 @@ export async function saveDraft(
   const contracts = await liveContracts(deps.db, deps.clock.now());
   const checked = await checkedInput(deps, form, contracts);
   if (checked.type === 'invalid') return checked;
-  const { input } = checked;
-  const values = {
-    name: input.name,
-    topic: input.topic,
-    channel: input.channel,
-    subject: input.subject,
-    template: input.template ?? null,
-    mjml: input.mjml ?? null,
-    defaultLanguage: input.defaultLanguage,
-    variants: input.variants,
-    segment: input.segment,
-    fromAddress: input.fromAddress ?? deps.config.DEFAULT_FROM,
-    replyTo: input.replyTo ?? null,
-    rateLimit: input.rateLimit ?? null,
-    contractId: input.contractId ?? null,
-  };
+  const values = draftValues(checked.input, deps.config.DEFAULT_FROM);
   return deps.db.transaction(async (tx): Promise<SaveOutcome> => {
-    if (id === null) {
-      const [row] = await tx
-        .insert(campaigns)
-        .values({ ...values, createdBy: actor })
-        .returning({ id: campaigns.id });
-      await recordAudit(tx, { actor, action: 'campaign.create', target: `campaign:${row!.id}` });
-      return { type: 'saved', id: row!.id };
-    }
+    if (id === null) return { type: 'saved', ...(await createCampaign(tx, values, actor)) };
     const existing = await findCampaign(tx, id, { lock: true });
     if (!existing) return { type: 'not-found' };
     if (!EDITABLE.includes(existing.state)) return { type: 'not-editable', state: existing.state };
-    await tx
-      .update(campaigns)
-      .set({ ...values, updatedAt: new Date() })
-      .where(sql`${campaigns.id} = ${id} and ${campaigns.state} = 'draft'`);
-    await recordAudit(tx, { actor, action: 'campaign.update', target: `campaign:${id}` });
-    return { type: 'saved', id };
+    const updated = await updateDraft(tx, id, values, actor);
+    return updated.type === 'updated'
+      ? { type: 'saved', id }
+      : { type: 'not-editable', state: existing.state };
   });
 }
 

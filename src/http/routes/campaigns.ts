@@ -16,6 +16,7 @@ import {
   unscheduleCampaign,
 } from '../../campaigns/commands.ts';
 import { EDITABLE } from '../../campaigns/lifecycle.ts';
+import { createCampaign, draftValues, updateDraft } from '../../campaigns/writeDraft.ts';
 import { campaigns, members, staffUsers } from '../../db/schema.ts';
 import { composeEmail } from '../../delivery/composeEmail.ts';
 import type { Deps } from '../../deps.ts';
@@ -92,6 +93,18 @@ async function contractRefusal(
   });
 }
 
+/** The language to render in, for previews and test sends; absent means the campaign's own. */
+const readerLanguage = z
+  .string()
+  .regex(/^[a-z]{2,3}$/)
+  .optional();
+
+/** A JSON body the caller may leave out, taking every default. */
+const optionalJson = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: false as const,
+});
+
 type ValidJson<T extends z.ZodType> = { valid(target: 'json'): z.infer<T> };
 
 function commandAnswer(c: Context<AppEnv>, result: CommandResult) {
@@ -142,31 +155,8 @@ export const campaignRoutes: Mount = (app, deps) => {
       if (refused) return refused;
       const staff = c.get('staff');
       const created = await deps.db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(campaigns)
-          .values({
-            name: input.name,
-            topic: input.topic,
-            channel: input.channel,
-            subject: input.subject,
-            template: input.template ?? null,
-            mjml: input.mjml ?? null,
-            defaultLanguage: input.defaultLanguage,
-            variants: input.variants,
-            segment: input.segment,
-            fromAddress: input.fromAddress ?? deps.config.DEFAULT_FROM,
-            replyTo: input.replyTo ?? null,
-            rateLimit: input.rateLimit ?? null,
-            contractId: input.contractId ?? null,
-            createdBy: actorOf(staff),
-          })
-          .returning({ id: campaigns.id });
-        await recordAudit(tx, {
-          actor: actorOf(staff),
-          action: 'campaign.create',
-          target: `campaign:${row!.id}`,
-        });
-        return (await findCampaign(tx, row!.id))!;
+        const { id } = await createCampaign(tx, draftValues(input, deps.config.DEFAULT_FROM), actorOf(staff));
+        return (await findCampaign(tx, id))!;
       });
       return c.json(present(created), 201);
     },
@@ -253,29 +243,8 @@ export const campaignRoutes: Mount = (app, deps) => {
         if (refused) return refused;
       }
       const updated = await deps.db.transaction(async (tx) => {
-        const result = await tx
-          .update(campaigns)
-          .set({
-            name: merged.name,
-            topic: merged.topic,
-            channel: merged.channel,
-            subject: merged.subject,
-            template: merged.template,
-            mjml: merged.mjml,
-            defaultLanguage: merged.defaultLanguage,
-            variants: merged.variants,
-            segment: merged.segment,
-            fromAddress: merged.fromAddress,
-            replyTo: merged.replyTo,
-            rateLimit: merged.rateLimit,
-            contractId: merged.contractId,
-            updatedAt: new Date(),
-          })
-          .where(sql`${campaigns.id} = ${id} and ${campaigns.state} = 'draft'`)
-          .returning({ id: campaigns.id });
-        if (result.length === 0) return null;
-        await recordAudit(tx, { actor: actorOf(staff), action: 'campaign.update', target: `campaign:${id}` });
-        return findCampaign(tx, id);
+        const outcome = await updateDraft(tx, id, merged, actorOf(staff));
+        return outcome.type === 'updated' ? findCampaign(tx, id) : null;
       });
       if (!updated)
         return problem(c, 409, 'not_editable', 'the campaign left draft meanwhile', { state: 'scheduled' });
@@ -359,20 +328,9 @@ export const campaignRoutes: Mount = (app, deps) => {
       middleware: [editor],
       request: {
         params: idParam,
-        body: {
-          content: {
-            'application/json': {
-              schema: z.strictObject({
-                memberId: z.number().int().positive().optional(),
-                language: z
-                  .string()
-                  .regex(/^[a-z]{2,3}$/)
-                  .optional(),
-              }),
-            },
-          },
-          required: false,
-        },
+        body: optionalJson(
+          z.strictObject({ memberId: z.number().int().positive().optional(), language: readerLanguage }),
+        ),
       },
       responses: {
         200: json(
@@ -436,25 +394,12 @@ export const campaignRoutes: Mount = (app, deps) => {
       middleware: [editor],
       request: {
         params: idParam,
-        body: {
-          content: {
-            'application/json': {
-              schema: z.strictObject({
-                to: z
-                  .array(z.email())
-                  .min(1)
-                  .max(10)
-                  .optional()
-                  .describe('Staff addresses; default: your own'),
-                language: z
-                  .string()
-                  .regex(/^[a-z]{2,3}$/)
-                  .optional(),
-              }),
-            },
-          },
-          required: false,
-        },
+        body: optionalJson(
+          z.strictObject({
+            to: z.array(z.email()).min(1).max(10).optional().describe('Staff addresses; default: your own'),
+            language: readerLanguage,
+          }),
+        ),
       },
       responses: {
         200: json(z.object({ sent: z.number() }), 'Sent'),
