@@ -13,20 +13,13 @@
  * `buildAudience` for the same filter (its lock, checks and transaction
  * included), and reports the medians.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
 import { buildAudience, insertRecipients } from '../../src/audiences/buildAudience.ts';
 import type { Segment } from '../../src/audiences/segment.ts';
-import { connect, type Db, type Sql } from '../../src/db/connect.ts';
-import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
-import { freePort } from '../../test/support/freePort.ts';
+import type { Db, Sql } from '../../src/db/connect.ts';
 import { report } from './result.ts';
+import { benchDatabase } from './support.ts';
 
 const ROUNDS = 5;
 const TARGET_SECONDS_PER_MILLION = 15;
@@ -221,39 +214,6 @@ async function seed(sql: Sql, count: number) {
   await sql`vacuum analyze`;
 }
 
-async function openServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given) {
-    const name = `sm_bench_audience_${randomBytes(4).toString('hex')}`;
-    const admin = postgres(given, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(given);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      close: async () => {
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'society-mailer-bench-'));
-  await chmod(dir, 0o755); // under root the cluster runs as the postgres user
-  const pg = await startEmbeddedPostgres({
-    dir: join(dir, 'pg'),
-    port: await freePort(),
-    database: 'bench',
-    ephemeral: true,
-  });
-  return {
-    url: pg.url,
-    close: async () => {
-      await pg.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -269,23 +229,18 @@ function round3(n: number): number {
 }
 
 // Last, so every declaration above is initialised before it runs.
-const server = await openServer();
+const database = await benchDatabase('audience');
 try {
-  await applyMigrations(server.url);
-  const { sql, db } = connect(server.url, { max: 2 });
-  try {
-    const seedStart = performance.now();
-    await seed(sql, memberCount);
-    const [counts] = await sql<{ members: number; events: number; granted: number; suppressed: number }[]>`
-      select (select count(*)::int from members) as members,
-             (select count(*)::int from consent_events) as events,
-             (select count(*)::int from consents where granted) as granted,
-             (select count(*)::int from suppressions) as suppressed`;
-    console.log(`seeded in ${seconds(performance.now() - seedStart).toFixed(1)} s:`, counts);
-    await run(sql, db);
-  } finally {
-    await sql.end();
-  }
+  const { sql, db } = database;
+  const seedStart = performance.now();
+  await seed(sql, memberCount);
+  const [counts] = await sql<{ members: number; events: number; granted: number; suppressed: number }[]>`
+    select (select count(*)::int from members) as members,
+           (select count(*)::int from consent_events) as events,
+           (select count(*)::int from consents where granted) as granted,
+           (select count(*)::int from suppressions) as suppressed`;
+  console.log(`seeded in ${seconds(performance.now() - seedStart).toFixed(1)} s:`, counts);
+  await run(sql, db);
 } finally {
-  await server.close();
+  await database.close();
 }

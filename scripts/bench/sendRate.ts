@@ -27,7 +27,7 @@ import {
   startBenchWorker,
   waitForCampaignState,
 } from './sesStub.ts';
-import { benchDatabase } from './support.ts';
+import { benchDatabase, wholeNumberOption } from './support.ts';
 
 const TOLERANCE = 0.05;
 const WARM_UP_SECONDS = 5;
@@ -41,13 +41,13 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '100' },
   },
 });
-const windowSeconds = wholeNumber('seconds', 1);
+const windowSeconds = wholeNumberOption(args, 'seconds', 1);
 const rate = Number(args.rate);
 if (!(rate > 0)) throw new Error(`--rate must be a positive number, got ${args.rate}`);
-const workerCount = wholeNumber('workers', 1);
-const batchSize = wholeNumber('batch-size', 1);
+const workerCount = wholeNumberOption(args, 'workers', 1);
+const batchSize = wholeNumberOption(args, 'batch-size', 1);
 const recipients = args.recipients
-  ? wholeNumber('recipients', 1)
+  ? wholeNumberOption(args, 'recipients', 1)
   : Math.max(500, Math.ceil(rate * (WARM_UP_SECONDS + windowSeconds + 10)));
 
 const database = await benchDatabase('send-rate');
@@ -136,11 +136,4 @@ try {
   }
   await stub?.close();
   await database.close();
-}
-
-function wholeNumber(name: keyof typeof args, min: number): number {
-  const n = Number(args[name]);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be a whole number ≥ ${min}, got ${args[name]}`);
-  return n;
 }

@@ -33,24 +33,20 @@ import {
   startBenchWorker,
   waitForCampaignState,
 } from './sesStub.ts';
-import { benchDatabase } from './support.ts';
+import { benchDatabase, wholeNumberOption, workerOptions } from './support.ts';
 
 const MIN_RATIO = 0.8;
 
 const { values: args } = parseArgs({
   options: {
     recipients: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '8' },
-    'batch-size': { type: 'string', default: '100' },
-    rate: { type: 'string', default: '100000' },
-    /** Passed to the worker as NODE_OPTIONS, e.g. "--max-semi-space-size=4". */
-    'node-options': { type: 'string' },
+    ...workerOptions,
   },
 });
-const recipients = wholeNumber('recipients', 100);
-const concurrency = wholeNumber('concurrency', 1);
-const batchSize = wholeNumber('batch-size', 1);
-const sendRate = wholeNumber('rate', 1);
+const recipients = wholeNumberOption(args, 'recipients', 100);
+const concurrency = wholeNumberOption(args, 'concurrency', 1);
+const batchSize = wholeNumberOption(args, 'batch-size', 1);
+const sendRate = wholeNumberOption(args, 'rate', 1);
 
 const database = await benchDatabase('send-throughput');
 let stub: SesStub | undefined;
@@ -188,11 +184,4 @@ async function cpuSeconds(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 and 15 (utime, stime) are the 12th and 13th after the command name.
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function wholeNumber(name: keyof typeof args, min: number): number {
-  const n = Number(args[name]);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be a whole number ≥ ${min}, got ${args[name]}`);
-  return n;
 }

@@ -1,5 +1,6 @@
 /**
- * What the database benchmarks share: a fresh, migrated database of their own.
+ * What the benchmarks share: a fresh, migrated database of their own, and the
+ * command-line options for a worker.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -90,6 +91,31 @@ async function openServer(name: string): Promise<{ url: string; close(): Promise
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The worker settings a send benchmark takes on its command line, for
+ * `parseArgs`: the rate limit (far above what one worker reaches, by default),
+ * batch size and concurrency, and NODE_OPTIONS for the worker.
+ */
+export const workerOptions = {
+  rate: { type: 'string', default: '100000' },
+  'batch-size': { type: 'string', default: '100' },
+  concurrency: { type: 'string', default: '8' },
+  /** Passed to the worker as NODE_OPTIONS, e.g. "--max-semi-space-size=4". */
+  'node-options': { type: 'string' },
+} as const;
+
+/** A command-line option as a whole number of at least `min`; throws naming the option otherwise. */
+export function wholeNumberOption<A extends Record<string, unknown>>(
+  args: A,
+  name: keyof A & string,
+  min: number,
+): number {
+  const n = Number(args[name]);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new Error(`--${name} must be a whole number ≥ ${min}, got ${args[name]}`);
+  return n;
 }
 
 /** Whole seconds to three decimals. */

@@ -28,7 +28,7 @@ import {
   startBenchWorker,
   waitForCampaignState,
 } from './sesStub.ts';
-import { benchDatabase, seconds, sizeLabel } from './support.ts';
+import { benchDatabase, seconds, sizeLabel, wholeNumberOption, workerOptions } from './support.ts';
 
 const TARGET_PEAK_MB = 250;
 const MAX_RATIO = 1.2;
@@ -38,21 +38,17 @@ const { values: args } = parseArgs({
     small: { type: 'string', default: '10000' },
     large: { type: 'string', default: '1000000' },
     minutes: { type: 'string', default: '3' },
-    rate: { type: 'string', default: '100000' },
-    'batch-size': { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '8' },
-    /** Passed to the worker as NODE_OPTIONS, e.g. "--max-semi-space-size=4". */
-    'node-options': { type: 'string' },
+    ...workerOptions,
   },
 });
-const small = wholeNumber('small', 100);
-const large = wholeNumber('large', small);
+const small = wholeNumberOption(args, 'small', 100);
+const large = wholeNumberOption(args, 'large', small);
 const minutes = Number(args.minutes);
 if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${args.minutes}`);
 const workerEnv = {
-  SEND_RATE: String(wholeNumber('rate', 1)),
-  SEND_BATCH_SIZE: String(wholeNumber('batch-size', 1)),
-  SEND_CONCURRENCY: String(wholeNumber('concurrency', 1)),
+  SEND_RATE: String(wholeNumberOption(args, 'rate', 1)),
+  SEND_BATCH_SIZE: String(wholeNumberOption(args, 'batch-size', 1)),
+  SEND_CONCURRENCY: String(wholeNumberOption(args, 'concurrency', 1)),
   ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
 };
 
@@ -187,11 +183,4 @@ async function memory(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
-}
-
-function wholeNumber(name: keyof typeof args, min: number): number {
-  const n = Number(args[name]);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be a whole number ≥ ${min}, got ${args[name]}`);
-  return n;
 }

@@ -461,6 +461,66 @@ export function unsubscribeDuringRun(
   };
 }
 
+// ---------------------------------------------------------------- scenario steps
+
+/** Steps to undo when a scenario ends, run in reverse order by `runScenario`. */
+export type Cleanup = (() => Promise<unknown>)[];
+
+/**
+ * The opening of every scenario: its start time, the deadline its waits share
+ * (10 s inside the time limit, so a stuck wait fails with a message before the
+ * hard limit), and a bench holding `recipients` members.
+ */
+export async function openBench(
+  options: { recipients: number; timeLimitMs: number },
+  cleanup: Cleanup,
+  benchOptions: Parameters<typeof startBench>[0] = {},
+) {
+  const startedAt = Date.now();
+  const deadline = startedAt + options.timeLimitMs - 10_000;
+  const bench = await startBench(benchOptions);
+  cleanup.push(() => bench.close());
+  await addMembers(bench.sql, options.recipients);
+  return { bench, startedAt, deadline };
+}
+
+/** One worker per settings; any still running when the scenario ends is killed outright. */
+export function startWorkers(bench: Bench, cleanup: Cleanup, settings: WorkerSettings[]): Worker[] {
+  const workers = settings.map((s) => startWorker(bench, s));
+  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
+  return workers;
+}
+
+/** Stops the workers in turn; returns each one's exit code as it was just before (null: still running). */
+export async function stopWorkers(workers: Worker[]): Promise<(number | null)[]> {
+  const exits: (number | null)[] = [];
+  for (const w of workers) {
+    exits.push(w.child.exitCode);
+    await stopWorker(w);
+  }
+  return exits;
+}
+
+/** Schedules the campaign, reporting progress while it runs (FAULTS_VERBOSE=1). */
+export async function launchCampaign(bench: Bench, cleanup: Cleanup): Promise<number> {
+  let id: number | undefined;
+  const stopProgress = reportProgress(bench, () => id);
+  cleanup.push(async () => stopProgress());
+  id = await scheduleCampaign(bench);
+  return id;
+}
+
+/** Once the campaign is sending, one-click unsubscribes (up to 20) arrive every `everyMs` while it runs. */
+export async function unsubscribesOnceSending(
+  bench: Bench,
+  campaignId: number,
+  deadline: number,
+  options: { everyMs: number; seed: number },
+) {
+  await waitForState(bench.sql, campaignId, 'sending', deadline);
+  return unsubscribeDuringRun(bench, campaignId, { max: 20, ...options });
+}
+
 // ---------------------------------------------------------------- the checks
 
 export interface Verdict {
@@ -591,9 +651,9 @@ export function summarize(
 export async function runScenario(
   name: string,
   timeLimitMs: number,
-  body: (cleanup: (() => Promise<unknown>)[]) => Promise<number>,
+  body: (cleanup: Cleanup) => Promise<number>,
 ) {
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup: Cleanup = [];
   const timer = setTimeout(() => {
     console.error(`${name}: time limit of ${timeLimitMs / 1000} s exceeded`);
     process.exit(2);

@@ -12,21 +12,19 @@
  */
 import { mulberry32 } from '../../test/support/flakySes.ts';
 import {
-  addMembers,
   args,
   inFlightPerWorker,
-  reportProgress,
+  launchCampaign,
+  openBench,
   runScenario,
-  scheduleCampaign,
-  startBench,
   startWorker,
+  startWorkers,
   stopWorker,
+  stopWorkers,
   summarize,
-  unsubscribeDuringRun,
+  unsubscribesOnceSending,
   verify,
-  type Worker,
   waitForEnd,
-  waitForState,
   waitForTaken,
 } from './harness.ts';
 
@@ -35,22 +33,15 @@ const kills = Number(options.kills);
 const concurrency = 8;
 
 await runScenario('kill -9 the worker', options.timeLimitMs, async (cleanup) => {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeLimitMs - 10_000;
-  const bench = await startBench();
-  cleanup.push(() => bench.close());
-  await addMembers(bench.sql, options.recipients);
+  const { bench, startedAt, deadline } = await openBench(options, cleanup);
   // Small ranges: while a killed worker's ranges wait for their heartbeat to expire, the others have work.
   const settings = { sendRate: options.sendRate, concurrency, leaseSeconds: 4, batchSize: 25 };
-  const workers: Worker[] = [startWorker(bench, settings), startWorker(bench, settings)];
-  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
-  let id: number | undefined;
-  cleanup.push(async () => stopProgress());
-  const stopProgress = reportProgress(bench, () => id);
-  const campaignId = await scheduleCampaign(bench);
-  id = campaignId;
-  await waitForState(bench.sql, campaignId, 'sending', deadline);
-  const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 300, seed: options.seed });
+  const workers = startWorkers(bench, cleanup, [settings, settings]);
+  const campaignId = await launchCampaign(bench, cleanup);
+  const unsubscribes = await unsubscribesOnceSending(bench, campaignId, deadline, {
+    everyMs: 300,
+    seed: options.seed,
+  });
 
   const random = mulberry32(options.seed);
   const total = options.recipients;
@@ -67,7 +58,7 @@ await runScenario('kill -9 the worker', options.timeLimitMs, async (cleanup) => 
   }
   await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
-  for (const w of workers) await stopWorker(w);
+  await stopWorkers(workers);
 
   const verdict = await verify(bench, campaignId, {
     unsubscribes: unsubscribes.accepted,

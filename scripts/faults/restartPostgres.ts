@@ -12,20 +12,17 @@
  * messages in flight.
  */
 import {
-  addMembers,
   args,
   inFlightPerWorker,
-  reportProgress,
+  launchCampaign,
+  openBench,
   runScenario,
-  scheduleCampaign,
-  startBench,
-  startWorker,
-  stopWorker,
+  startWorkers,
+  stopWorkers,
   summarize,
-  unsubscribeDuringRun,
+  unsubscribesOnceSending,
   verify,
   waitForEnd,
-  waitForState,
   waitForTaken,
 } from './harness.ts';
 
@@ -37,21 +34,18 @@ const concurrency = 8;
 const workersCount = 2;
 
 await runScenario('restart PostgreSQL', options.timeLimitMs, async (cleanup) => {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeLimitMs - 10_000;
-  const bench = await startBench({ restartable: true });
-  cleanup.push(() => bench.close());
-  await addMembers(bench.sql, options.recipients);
+  const { bench, startedAt, deadline } = await openBench(options, cleanup, { restartable: true });
   const settings = { sendRate: options.sendRate, concurrency, leaseSeconds: 4 };
-  const workers = Array.from({ length: workersCount }, () => startWorker(bench, settings));
-  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
-  let id: number | undefined;
-  const stopProgress = reportProgress(bench, () => id);
-  cleanup.push(async () => stopProgress());
-  const campaignId = await scheduleCampaign(bench);
-  id = campaignId;
-  await waitForState(bench.sql, campaignId, 'sending', deadline);
-  const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 300, seed: options.seed });
+  const workers = startWorkers(
+    bench,
+    cleanup,
+    Array.from({ length: workersCount }, () => settings),
+  );
+  const campaignId = await launchCampaign(bench, cleanup);
+  const unsubscribes = await unsubscribesOnceSending(bench, campaignId, deadline, {
+    everyMs: 300,
+    seed: options.seed,
+  });
 
   await waitForTaken(bench.ses, Math.floor(options.recipients * Number(options.at)), deadline);
   const stoppedAt = bench.ses.count();
@@ -61,11 +55,7 @@ await runScenario('restart PostgreSQL', options.timeLimitMs, async (cleanup) => 
 
   await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
-  const exits: (number | null)[] = [];
-  for (const w of workers) {
-    exits.push(w.child.exitCode);
-    await stopWorker(w);
-  }
+  const exits = await stopWorkers(workers);
   const verdict = await verify(bench, campaignId, {
     unsubscribes: unsubscribes.accepted,
     maxInDoubt: workersCount * inFlightPerWorker(concurrency),

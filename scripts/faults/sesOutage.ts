@@ -7,20 +7,17 @@
  *   npx node scripts/faults/sesOutage.ts --recipients 50000
  */
 import {
-  addMembers,
   args,
-  reportProgress,
+  launchCampaign,
+  openBench,
   runScenario,
-  scheduleCampaign,
   sleep,
-  startBench,
-  startWorker,
-  stopWorker,
+  startWorkers,
+  stopWorkers,
   summarize,
-  unsubscribeDuringRun,
+  unsubscribesOnceSending,
   verify,
   waitForEnd,
-  waitForState,
   waitForTaken,
 } from './harness.ts';
 
@@ -30,23 +27,16 @@ const options = args(
 );
 
 await runScenario('SES down', options.timeLimitMs, async (cleanup) => {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeLimitMs - 10_000;
-  const bench = await startBench({ flaky: true });
-  cleanup.push(() => bench.close());
-  await addMembers(bench.sql, options.recipients);
-  const workers = [
-    startWorker(bench, { sendRate: options.sendRate }),
-    startWorker(bench, { sendRate: options.sendRate }),
-  ];
-  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
-  let id: number | undefined;
-  const stopProgress = reportProgress(bench, () => id);
-  cleanup.push(async () => stopProgress());
-  const campaignId = await scheduleCampaign(bench);
-  id = campaignId;
-  await waitForState(bench.sql, campaignId, 'sending', deadline);
-  const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 500, seed: options.seed });
+  const { bench, startedAt, deadline } = await openBench(options, cleanup, { flaky: true });
+  const workers = startWorkers(bench, cleanup, [
+    { sendRate: options.sendRate },
+    { sendRate: options.sendRate },
+  ]);
+  const campaignId = await launchCampaign(bench, cleanup);
+  const unsubscribes = await unsubscribesOnceSending(bench, campaignId, deadline, {
+    everyMs: 500,
+    seed: options.seed,
+  });
 
   await waitForTaken(bench.ses, Math.floor(options.recipients * Number(options.at)), deadline);
   const downAt = bench.ses.count();
@@ -57,7 +47,7 @@ await runScenario('SES down', options.timeLimitMs, async (cleanup) => {
 
   await waitForEnd(bench.sql, campaignId, deadline);
   await unsubscribes.stop();
-  for (const w of workers) await stopWorker(w);
+  await stopWorkers(workers);
   const verdict = await verify(bench, campaignId, { unsubscribes: unsubscribes.accepted, maxInDoubt: 0 });
   const [attempts] = await bench.sql<{ max: number; retried: number }[]>`
     select max(attempts)::int as max, count(*) filter (where attempts > 1)::int as retried

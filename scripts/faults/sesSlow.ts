@@ -9,19 +9,16 @@
  * nothing may be lost or sent twice.
  */
 import {
-  addMembers,
   args,
-  reportProgress,
+  launchCampaign,
+  openBench,
   runScenario,
-  scheduleCampaign,
-  startBench,
-  startWorker,
-  stopWorker,
+  startWorkers,
+  stopWorkers,
   summarize,
-  unsubscribeDuringRun,
+  unsubscribesOnceSending,
   verify,
   waitForEnd,
-  waitForState,
 } from './harness.ts';
 
 const options = args(
@@ -31,31 +28,24 @@ const options = args(
 const delayMs = Number(options['delay-ms']);
 
 await runScenario('SES slow', options.timeLimitMs, async (cleanup) => {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeLimitMs - 10_000;
-  const bench = await startBench({ flaky: true });
-  cleanup.push(() => bench.close());
+  const { bench, startedAt, deadline } = await openBench(options, cleanup, { flaky: true });
   bench.flaky!.setMode({ mode: 'slow', delayMs });
-  await addMembers(bench.sql, options.recipients);
   const settings = {
     sendRate: options.sendRate,
     concurrency: 16,
     leaseSeconds: Number(options['lease-seconds']),
   };
-  const workers = [startWorker(bench, settings), startWorker(bench, settings)];
-  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
-  let id: number | undefined;
-  const stopProgress = reportProgress(bench, () => id);
-  cleanup.push(async () => stopProgress());
-  const campaignId = await scheduleCampaign(bench);
-  id = campaignId;
-  await waitForState(bench.sql, campaignId, 'sending', deadline);
+  const workers = startWorkers(bench, cleanup, [settings, settings]);
+  const campaignId = await launchCampaign(bench, cleanup);
+  const unsubscribes = await unsubscribesOnceSending(bench, campaignId, deadline, {
+    everyMs: 500,
+    seed: options.seed,
+  });
   const sendingFrom = Date.now();
-  const unsubscribes = unsubscribeDuringRun(bench, campaignId, { max: 20, everyMs: 500, seed: options.seed });
   await waitForEnd(bench.sql, campaignId, deadline);
   const seconds = (Date.now() - sendingFrom) / 1000;
   await unsubscribes.stop();
-  for (const w of workers) await stopWorker(w);
+  await stopWorkers(workers);
   const verdict = await verify(bench, campaignId, { unsubscribes: unsubscribes.accepted, maxInDoubt: 0 });
   return summarize(
     'SES slow',

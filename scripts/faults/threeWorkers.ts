@@ -14,14 +14,12 @@
  * sees arrivals).
  */
 import {
-  addMembers,
   args,
-  reportProgress,
+  launchCampaign,
+  openBench,
   runScenario,
-  scheduleCampaign,
-  startBench,
-  startWorker,
-  stopWorker,
+  startWorkers,
+  stopWorkers,
   summarize,
   verify,
   waitForEnd,
@@ -32,22 +30,15 @@ const workerCount = Number(options.workers);
 const rate = Number(process.argv.includes('--send-rate') ? options.sendRate : 150);
 
 await runScenario('three workers', options.timeLimitMs, async (cleanup) => {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeLimitMs - 10_000;
-  const bench = await startBench({ sesListeners: workerCount });
-  cleanup.push(() => bench.close());
-  await addMembers(bench.sql, options.recipients);
-  const workers = bench.ses.endpoints.map((endpoint) =>
-    startWorker(bench, { sendRate: rate, sesEndpoint: endpoint, batchSize: 100 }),
+  const { bench, startedAt, deadline } = await openBench(options, cleanup, { sesListeners: workerCount });
+  const workers = startWorkers(
+    bench,
+    cleanup,
+    bench.ses.endpoints.map((endpoint) => ({ sendRate: rate, sesEndpoint: endpoint, batchSize: 100 })),
   );
-  cleanup.push(() => Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL'))));
-  let id: number | undefined;
-  const stopProgress = reportProgress(bench, () => id);
-  cleanup.push(async () => stopProgress());
-  const campaignId = await scheduleCampaign(bench);
-  id = campaignId;
+  const campaignId = await launchCampaign(bench, cleanup);
   await waitForEnd(bench.sql, campaignId, deadline);
-  for (const w of workers) await stopWorker(w);
+  await stopWorkers(workers);
 
   const verdict = await verify(bench, campaignId, { unsubscribes: [], maxInDoubt: 0 });
   const taken = bench.ses.taken;
